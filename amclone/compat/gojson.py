@@ -1,0 +1,46 @@
+"""JSON as Go's ``encoding/json`` writes it (Go 1.19, which Alertmanager 0.25 is built with).
+
+The differences from Python's ``json`` that clients can see: ``<``, ``>``, ``&``, U+2028 and U+2029
+are escaped as ``\\u003c`` and so on; control characters other than ``\\n``, ``\\r``, ``\\t`` are
+``\\u00XX`` (Python writes ``\\b`` and ``\\f``); non-ASCII text is kept as UTF-8; there is no space
+after separators. Go sorts map keys, while structs keep field order: callers build dicts in the
+order they want (``sorted_map`` for Go maps).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping
+
+_FIXUPS = re.compile(r'\\\\|\\b|\\f|[<>&\u2028\u2029]')
+_REPL = {
+    "\\\\": "\\\\",
+    "\\b": "\\u0008",
+    "\\f": "\\u000c",
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def _fix(m: re.Match[str]) -> str:
+    return _REPL[m.group(0)]
+
+
+def dumps(obj: Any) -> str:
+    """Encode `obj` as Go would; dict order is kept as given."""
+    out = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _FIXUPS.sub(_fix, out)
+
+
+def encoder_line(obj: Any) -> bytes:
+    """What Go's ``json.NewEncoder(w).Encode(v)`` writes: the JSON plus a trailing newline."""
+    return (dumps(obj) + "\n").encode()
+
+
+def sorted_map(m: Mapping[str, Any]) -> dict[str, Any]:
+    """A Go map[string]T: keys in byte order of their UTF-8 encoding."""
+    return {k: m[k] for k in sorted(m, key=lambda k: k.encode())}

@@ -1,0 +1,1 @@
+"""Unit and integration tests: fast, real loopback servers where a server is needed."""
