@@ -1,0 +1,109 @@
+"""The alert value every layer passes around: 0.25's ``types.Alert`` (``model.Alert`` plus
+``UpdatedAt`` and ``Timeout``) and its ``Merge``.
+
+Alerts are immutable: the store, the aggregation groups and the API hold the same objects, and a
+changed alert is a new object (as Go's ``Merge`` returns a copy). Times are int nanoseconds
+(`amclone.timeutil`); an unset time is `ZERO_TIME`, never ``None``, exactly like Go's zero
+``time.Time`` — `is_zero` checks and the merge rules compare the same values Go compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from amclone.labels.labelset import fingerprint as _fingerprint
+from amclone.labels.labelset import fingerprint_hex
+from amclone.timeutil import ZERO_TIME
+
+__all__ = ["Alert", "AlertStatus", "overlaps"]
+
+# An unset fingerprint; real ones are unsigned 64-bit, so a negative value cannot collide.
+_UNSET = -1
+
+
+class AlertStatus(str, Enum):
+    """``model.AlertStatus``: what webhooks and templates call ``status``."""
+
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert as Alertmanager holds it.
+
+    `fingerprint` is computed from `labels` when not given. Callers that already know it (the
+    write-ahead log on reload, `merge`) pass it, because hashing the label set is the single most
+    expensive thing done per ingested alert.
+    """
+
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    starts_at: int
+    ends_at: int
+    updated_at: int
+    generator_url: str = ""
+    timeout: bool = False
+    fingerprint: int = field(default=_UNSET, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.fingerprint < 0:
+            object.__setattr__(self, "fingerprint", _fingerprint(self.labels))
+
+    @property
+    def fingerprint_hex(self) -> str:
+        return fingerprint_hex(self.fingerprint)
+
+    @property
+    def name(self) -> str:
+        """``model.Alert.Name()``: the ``alertname`` label, empty when absent."""
+        return self.labels.get("alertname", "")
+
+    def resolved_at(self, now: int) -> bool:
+        """``model.Alert.ResolvedAt``: an end time is set and is not after `now`."""
+        return self.ends_at != ZERO_TIME and self.ends_at <= now
+
+    def status_at(self, now: int) -> AlertStatus:
+        return AlertStatus.RESOLVED if self.resolved_at(now) else AlertStatus.FIRING
+
+    def with_ends_at(self, ends_at: int) -> Alert:
+        """A copy with another end time (flushes send firing alerts with a zero `endsAt`)."""
+        return Alert(self.labels, self.annotations, self.starts_at, ends_at, self.updated_at,
+                     self.generator_url, self.timeout, self.fingerprint)
+
+    def merge(self, other: Alert, now: int) -> Alert:
+        """``types.Alert.Merge``: combine two versions of the same alert (equal labels).
+
+        The version with the later `updated_at` is authoritative for everything but the time
+        span (on a tie `other` is, as in Go). The span keeps the earliest start; the end is the
+        newer one's unless:
+        - the newer is resolved, the older is resolved too and ended later: the latest explicit
+          resolution wins;
+        - the newer is firing and the older ends later without being a resolve-timeout guess:
+          "a non-timeout timestamp always rules if it is the latest".
+        `now` stands in for Go's ``time.Now()`` in ``Resolved()``.
+        """
+        older, newer = (other, self) if other.updated_at < self.updated_at else (self, other)
+        starts_at = min(newer.starts_at, older.starts_at)
+        ends_at = newer.ends_at
+        if newer.resolved_at(now):
+            if older.resolved_at(now) and older.ends_at > newer.ends_at:
+                ends_at = older.ends_at
+        elif older.ends_at > newer.ends_at and not older.timeout:
+            ends_at = older.ends_at
+        if starts_at == newer.starts_at and ends_at == newer.ends_at:
+            return newer
+        return Alert(newer.labels, newer.annotations, starts_at, ends_at, newer.updated_at,
+                     newer.generator_url, newer.timeout, newer.fingerprint)
+
+
+def overlaps(new: Alert, old: Alert) -> bool:
+    """provider/mem ``Put``'s test for merging a re-posted alert into the stored one.
+
+    Only an end strictly inside the old span, or a start strictly inside it, counts; anything
+    else (e.g. a re-fire after the old one resolved, or an identical span) replaces the stored
+    alert wholesale. The strictness is Go's ``After``/``Before`` and is kept on purpose.
+    """
+    return (old.starts_at < new.ends_at < old.ends_at) or (old.starts_at < new.starts_at < old.ends_at)
