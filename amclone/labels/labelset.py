@@ -1,0 +1,125 @@
+"""Label sets as Prometheus' `model.LabelSet` sees them.
+
+A label set is a plain ``dict[str, str]`` (see docs/ARCHITECTURE.md). Alertmanager identifies alerts,
+groups and silenced/inhibited alerts by the set's fingerprint, prints it as ``%016x`` in the API and
+sorts by `Before`, so all three must agree with Go bit for bit.
+
+Strings are Python ``str``; bytes that were not valid UTF-8 are expected as surrogate escapes
+(``errors="surrogateescape"``), which is how they are turned back into the exact bytes Go hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from amclone.compat.goquote import quote
+
+_OFFSET64 = 14695981039346656037
+_PRIME64 = 1099511628211
+_MASK64 = (1 << 64) - 1
+
+# FNV-1a 64 of nothing: Go caches it as `emptyLabelSignature`.
+EMPTY_FINGERPRINT = _OFFSET64
+
+LabelSet = Mapping[str, str]
+
+
+def _encode(s: str) -> bytes:
+    # ASCII is the overwhelmingly common case and encodes fastest with the default codec.
+    try:
+        return s.encode()
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape")
+
+
+def fingerprint_bytes(data: bytes, h: int = _OFFSET64) -> int:
+    """Continue an FNV-1a 64 hash over `data`; the building block of every fingerprint here."""
+    p = _PRIME64
+    m = _MASK64
+    for b in data:
+        h = ((h ^ b) * p) & m
+    return h
+
+
+def _serialize(labels: LabelSet) -> bytes:
+    # name 0xff value 0xff for each label in byte order of names: exactly what Go feeds FNV.
+    # 0xff never occurs in UTF-8, so the joined form hashes identically to the pairwise feed.
+    parts: list[str] = []
+    for name in sorted(labels):
+        parts.append(name)
+        parts.append(labels[name])
+    text = "\udcff".join(parts) + "\udcff"
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a genuine lone surrogate that is not an escaped byte
+        return b"".join(p.encode("utf-8", "surrogatepass") + b"\xff" for p in parts)
+
+
+def fingerprint(labels: LabelSet) -> int:
+    """`model.LabelSet.Fingerprint()`: FNV-1a 64 over sorted ``name 0xff value 0xff``.
+
+    Names sort by code point, which for valid UTF-8 is the byte order Go's sort.Strings uses.
+    """
+    if not labels:
+        return EMPTY_FINGERPRINT
+    return fingerprint_bytes(_serialize(labels))
+
+
+def fingerprint_hex(fp: int) -> str:
+    """Go's ``%016x`` of a fingerprint, the form the API and logs show."""
+    return f"{fp:016x}"
+
+
+def to_string(labels: LabelSet) -> str:
+    """`model.LabelSet.String()`: ``{a="1", b="2"}``.
+
+    Go sorts the *formatted* ``name="value"`` strings, not the names, so ``a1="x"`` comes before
+    ``a="x"`` ('1' < '='). Group keys embed this text, so the quirk is kept.
+    """
+    return "{" + ", ".join(sorted(f"{n}={quote(v)}" for n, v in labels.items())) + "}"
+
+
+def before(a: LabelSet, b: LabelSet) -> bool:
+    """`model.LabelSet.Before`: fewer labels first, then the first differing label decides.
+
+    Go walks the merged, sorted list of both sets' names (duplicates included); a name missing
+    from one side makes that side sort first.
+    """
+    if len(a) != len(b):
+        return len(a) < len(b)
+    for name in sorted([*a, *b]):
+        av = a.get(name)
+        if av is None:
+            return True
+        bv = b.get(name)
+        if bv is None:
+            return False
+        if av != bv:
+            return av < bv
+    return False
+
+
+def is_valid_name(name: str) -> bool:
+    """0.25's label name rule, ``^[a-zA-Z_][a-zA-Z0-9_]*$`` (`model.LabelName.IsValid`)."""
+    if not name or not name.isascii():
+        return False
+    first = name[0]
+    if not (first.isalpha() or first == "_"):
+        return False
+    return name.replace("_", "a").isalnum()
+
+
+def is_valid_value(value: str) -> bool:
+    """`model.LabelValue.IsValid`: the value is valid UTF-8 (no escaped bytes, no lone surrogates)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_valid(labels: LabelSet) -> bool:
+    """`model.LabelSet.Validate() == nil`: every name and value valid."""
+    return all(is_valid_name(n) and is_valid_value(v) for n, v in labels.items())

@@ -1,0 +1,147 @@
+"""Go `regexp` (RE2 syntax) on top of google-re2, with Go's error texts.
+
+Alertmanager compiles matcher and ``match_re`` values as ``^(?:value)$`` with Go's regexp package,
+and users see Go's parse errors verbatim (``amtool check-config``, API 400 bodies). google-re2 is
+the C++ engine Go's package was ported from, so matching agrees; what differs is the wording of
+errors and a handful of constructs the C++ library accepts but Go 1.19 (the toolchain of the
+reference 0.25 build) rejects. `_syntax` finds those, and this module rewrites the C++ message
+into Go's ``error parsing regexp: <code>: `<expr>` `` form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import re2
+from re2 import _re2
+
+from amclone.labels._syntax import go_only_errors
+
+_ANCHOR_UNANCHORED = _re2.RE2.Anchor.UNANCHORED
+
+# C++ RE2 code text -> Go regexp/syntax ErrorCode text.
+_CODES: tuple[tuple[str, str], ...] = (
+    ("missing )", "missing closing )"),
+    ("missing ]", "missing closing ]"),
+    ("unexpected )", "unexpected )"),
+    ("bad repetition operator", "invalid nested repetition operator"),
+    ("invalid repetition size", "invalid repeat count"),
+    ("no argument for repetition operator", "missing argument to repetition operator"),
+    ("invalid perl operator", "invalid or unsupported Perl syntax"),
+    ("invalid named capture group", "invalid named capture"),
+    ("invalid escape sequence", "invalid escape sequence"),
+    ("invalid character class range", "invalid character class range"),
+    ("invalid character class", "invalid character class"),
+    ("trailing \\", "trailing backslash at end of expression"),
+    ("invalid UTF-8", "invalid UTF-8"),
+    ("pattern too large - compile failed", "expression too large"),
+    ("unexpected error", "regexp/syntax: internal error"),
+)
+
+# C++ sizes its compile budget by max_mem (8 MiB by default) and refuses patterns Go still
+# accepts; retry those once with a larger budget before calling them too large.
+_LARGE_MAX_MEM = 512 << 20
+
+
+class RegexError(ValueError):
+    """A pattern Go's regexp.Compile rejects; ``str()`` is Go's ``err.Error()``."""
+
+    def __init__(self, code: str, expr: str) -> None:
+        self.code = code
+        self.expr = expr
+        super().__init__(f"error parsing regexp: {code}: `{expr}`")
+
+
+def _options(max_mem: int | None = None) -> Any:
+    o = re2.Options()
+    o.log_errors = False  # errors are reported to the caller, not printed on stderr
+    if max_mem is not None:
+        o.max_mem = max_mem
+    return o
+
+
+_OPTIONS = _options()
+_LARGE_OPTIONS = _options(_LARGE_MAX_MEM)
+
+
+def _encode(s: str) -> bytes:
+    """UTF-8 for RE2. Escaped invalid bytes become U+FFFD, which is how Go's regexp reads them."""
+    try:
+        return s.encode()
+    except UnicodeEncodeError:
+        fixed = "".join("\ufffd" if "\udc80" <= ch <= "\udcff" else ch for ch in s)
+        return fixed.encode("utf-8", "surrogatepass")
+
+
+def _translate(message: str, restore: dict[str, str]) -> RegexError:
+    for cpp, go in _CODES:
+        if message == cpp or message.startswith(cpp + ": "):
+            expr = message[len(cpp) + 2:]
+            break
+    else:
+        go, expr = "regexp/syntax: internal error", message
+    for placeholder, original in restore.items():
+        expr = expr.replace(placeholder, original)
+    if go == "invalid or unsupported Perl syntax" and expr.startswith("(?<"):
+        # Go 1.19 stops at the '<' (no lookbehind, no (?<name>)); C++ reads one more char.
+        expr = "(?<"
+    if go == "expression too large":
+        expr = ""
+    return RegexError(go, expr)
+
+
+def _build(pattern: str) -> Any:
+    """Compile with C++ RE2, or raise RegexError with the message Go gives for `pattern`."""
+    syntax = go_only_errors(pattern)
+    if syntax.nests_too_deeply:
+        raise RegexError("expression nests too deeply", pattern)
+    rewritten = syntax.rewritten != pattern
+    source = syntax.rewritten if rewritten else pattern
+    encoded = source.encode("utf-8", "surrogateescape")
+    compiled = _re2.RE2(encoded, _OPTIONS)
+    if not compiled.ok() and compiled.error() == "pattern too large - compile failed":
+        compiled = _re2.RE2(encoded, _LARGE_OPTIONS)
+    if not compiled.ok():
+        message = compiled.error()
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", "surrogateescape")
+        raise _translate(message, syntax.restore)
+    if rewritten:  # pragma: no cover - every rewrite is chosen to make C++ fail
+        raise RegexError("regexp/syntax: internal error", pattern)
+    return compiled
+
+
+class Regex:
+    """A compiled pattern. `match_string` is Go's ``Regexp.MatchString`` (is there a match in s?)."""
+
+    __slots__ = ("_compiled", "pattern", "source")
+
+    def __init__(self, pattern: str, source: str) -> None:
+        self.pattern = pattern  # what the user wrote
+        self.source = source  # what was compiled (anchored or not)
+        self._compiled = _build(source)
+
+    def match_string(self, s: str) -> bool:
+        data = _encode(s)
+        span = self._compiled.Match(_ANCHOR_UNANCHORED, data, 0, len(data))
+        return bool(span[0][0] >= 0)
+
+    def to_python(self) -> Any:
+        """The google-re2 object for callers that need groups or replacement (templates).
+
+        Its methods follow Python's re API; callers translate Go semantics (``$1``) themselves.
+        """
+        return re2.compile(self.source, _OPTIONS)
+
+    def __repr__(self) -> str:
+        return f"Regex({self.source!r})"
+
+
+def compile_anchored(pattern: str) -> Regex:
+    """``^(?:pattern)$``: how matchers, ``match_re`` and the receiver filter compile."""
+    return Regex(pattern, "^(?:" + pattern + ")$")
+
+
+def compile_unanchored(pattern: str) -> Regex:
+    """`pattern` as is: template ``match``/``reReplaceAll`` and the silence empty-match check."""
+    return Regex(pattern, pattern)
