@@ -52,7 +52,7 @@ async def test_acknowledged_puts_survive_without_close(tmp_path: Path) -> None:
         await store.put([alert(clock, i)])
     before = state(store)
     # No stop(): the process "dies" here; only what the log wrote is left.
-    store2, wal2 = await open_store(tmp_path, clock)
+    store2, _ = await open_store(tmp_path, clock)
     assert state(store2) == before
     await store2.stop()
     wal._pool.shutdown()  # the abandoned log's idle threads
