@@ -1,0 +1,79 @@
+"""Plan nodes for function calls: one for functions over a range vector, one for the rest."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from amclone.promql import ast
+from amclone.promql.context import EvalContext
+from amclone.promql.functions_range import KEEPS_NAME, RangeFn
+from amclone.promql.functions_vector import VectorImpl
+from amclone.promql.nodes import MatrixSelectorNode, Node, SubqueryNode
+from amclone.promql.value import NAME, Sample, Vector, get_label
+from amclone.tsdb.series import Labels
+
+_COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
+
+
+class RangeCallNode(Node):
+    """``f(range_vector, scalars...)``: evaluates the window per series, then ``fn`` on it."""
+
+    __slots__ = ("name", "fn", "matrix", "scalars", "keeps_name", "check_counter")
+
+    def __init__(self, name: str, fn: RangeFn, matrix: MatrixSelectorNode | SubqueryNode,
+                 scalars: Sequence[Node]) -> None:
+        self.type = ast.VECTOR
+        self.name = name
+        self.fn = fn
+        self.matrix = matrix
+        self.scalars = tuple(scalars)
+        self.keeps_name = name in KEEPS_NAME
+        self.check_counter = name in ("rate", "increase")
+
+    def eval(self, ctx: EvalContext, t: int) -> Vector:
+        matrix = self.matrix
+        ref = matrix.ref_time(ctx, t)
+        range_ms = matrix.range_ms
+        start = ref - range_ms
+        args = [a.eval(ctx, t) for a in self.scalars]
+        fn = self.fn
+        keeps = self.keeps_name
+        out: Vector = []
+        for s in matrix.eval(ctx, t):
+            v = fn(s.ts, s.vs, start, ref, range_ms, t, args)
+            if v is None:
+                continue
+            out.append(Sample(s.labels, v, s.drop_name or not keeps))
+            if self.check_counter:
+                name = get_label(s.labels, NAME)
+                if name and not name.endswith(_COUNTER_SUFFIXES):
+                    ctx.info("PromQL info: metric might not be a counter, name does not end in "
+                             f'_total/_sum/_count/_bucket: "{name}"')
+        return out
+
+
+class AbsentOverTimeNode(Node):
+    __slots__ = ("matrix", "labels")
+
+    def __init__(self, matrix: MatrixSelectorNode | SubqueryNode, labels: Labels) -> None:
+        self.type = ast.VECTOR
+        self.matrix = matrix
+        self.labels = labels
+
+    def eval(self, ctx: EvalContext, t: int) -> Vector:
+        if self.matrix.eval(ctx, t):
+            return []
+        return [Sample(self.labels, 1.0, False)]
+
+
+class VectorCallNode(Node):
+    __slots__ = ("name", "impl", "args")
+
+    def __init__(self, name: str, impl: VectorImpl, args: Sequence[Node], type_: str) -> None:
+        self.type = type_
+        self.name = name
+        self.impl = impl
+        self.args = tuple(args)
+
+    def eval(self, ctx: EvalContext, t: int) -> Any:
+        return self.impl(ctx, t, self.args)

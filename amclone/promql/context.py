@@ -1,0 +1,47 @@
+"""Per-execution state of a compiled plan.
+
+Plans are immutable and shared between executions (a rule runs its plan every interval); anything
+that belongs to one execution lives here: the querier, the query's start/end/step, the series each
+selector found (looked up once per execution, not once per step), subquery results per inner
+timestamp, and the annotations Prometheus would attach (warnings, infos).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amclone.tsdb.head import Querier
+from amclone.tsdb.series import MemSeries
+
+DEFAULT_LOOKBACK_MS = 5 * 60 * 1000
+DEFAULT_SUBQUERY_STEP_MS = 60 * 1000
+
+
+class EvalContext:
+    __slots__ = ("querier", "start", "end", "interval", "lookback", "sub_step", "series_cache", "memo",
+                 "warnings", "infos", "max_samples")
+
+    def __init__(self, querier: Querier, start: int, end: int, interval: int,
+                 lookback: int = DEFAULT_LOOKBACK_MS, sub_step: int = DEFAULT_SUBQUERY_STEP_MS) -> None:
+        self.querier = querier
+        self.start = start
+        self.end = end
+        self.interval = interval
+        self.lookback = lookback
+        self.sub_step = sub_step
+        self.series_cache: dict[int, list[MemSeries]] = {}
+        self.memo: dict[tuple[int, int], Any] = {}
+        self.warnings: list[str] = []
+        self.infos: list[str] = []
+
+    def warn(self, msg: str) -> None:
+        if msg not in self.warnings:
+            self.warnings.append(msg)
+
+    def info(self, msg: str) -> None:
+        if msg not in self.infos:
+            self.infos.append(msg)
+
+    @property
+    def is_range(self) -> bool:
+        return self.start != self.end

@@ -1,0 +1,222 @@
+"""The in-memory head: every series received recently, found through an inverted label index.
+
+Postings map ``label name -> label value -> set of series refs``. A selector is answered by
+intersecting the sets of its non-empty-matching matchers and subtracting those of matchers that
+match the empty string (a series without the label counts as having it empty, as in Prometheus).
+Rules run the same selectors every interval, so answers are cached per matcher list and reused
+until a series is created or dropped.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from amclone.tsdb.matchers import MatchOp, SeriesMatcher
+from amclone.tsdb.series import Labels, MemSeries, OutOfBoundsError
+
+DEFAULT_RETENTION_MS = 3 * 3600 * 1000
+
+
+class Querier(Protocol):
+    """What PromQL and the Prometheus API read: series matching all matchers with samples in range."""
+
+    def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> Sequence[MemSeries]: ...
+
+    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
+
+    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
+
+
+class Head:
+    """All series and their recent samples. Appends and reads may come from different threads."""
+
+    def __init__(self, retention_ms: int = DEFAULT_RETENTION_MS, ooo_window_ms: int = 0) -> None:
+        self.retention_ms = retention_ms
+        self.ooo_window_ms = ooo_window_ms
+        self._by_labels: dict[Labels, MemSeries] = {}
+        self._by_ref: dict[int, MemSeries] = {}
+        self._postings: dict[str, dict[str, set[int]]] = {}
+        self._next_ref = 1
+        self._generation = 0
+        self._select_cache: dict[tuple[tuple[str, str, str], ...], tuple[int, list[MemSeries]]] = {}
+        self._lock = threading.RLock()
+        self.max_time = -(1 << 62)
+        self.samples_appended = 0
+        self.series_created = 0
+        self.series_removed = 0
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def series_for(self, labels: Labels) -> MemSeries:
+        """The series for a sorted label set, created (and indexed) on first sight."""
+        s = self._by_labels.get(labels)
+        if s is not None:
+            return s
+        with self._lock:
+            s = self._by_labels.get(labels)
+            if s is not None:
+                return s
+            labels = tuple((sys.intern(n), sys.intern(v)) for n, v in labels)
+            ref = self._next_ref
+            self._next_ref += 1
+            s = MemSeries(ref, labels)
+            self._by_labels[labels] = s
+            self._by_ref[ref] = s
+            for n, v in labels:
+                self._postings.setdefault(n, {}).setdefault(v, set()).add(ref)
+            self._generation += 1
+            self.series_created += 1
+            return s
+
+    def append(self, labels: Labels, t: int, v: float) -> None:
+        """Store one sample; raises an `AppendError` subclass with Prometheus's message."""
+        if self.max_time - t > self.retention_ms:
+            raise OutOfBoundsError()
+        self.series_for(labels).append(t, v, self.ooo_window_ms)
+        if t > self.max_time:
+            self.max_time = t
+        self.samples_appended += 1
+
+    def truncate(self, mint: int | None = None) -> int:
+        """Drop samples older than ``mint`` (default: newest sample minus retention) and series left
+        empty; returns the number of series removed."""
+        if mint is None:
+            mint = self.max_time - self.retention_ms
+        removed = 0
+        with self._lock:
+            for s in list(self._by_ref.values()):
+                s.truncate_before(mint)
+                if not s.ts:
+                    self._drop(s)
+                    removed += 1
+            if removed:
+                self._generation += 1
+                self.series_removed += removed
+        return removed
+
+    def _drop(self, s: MemSeries) -> None:
+        del self._by_labels[s.labels]
+        del self._by_ref[s.ref]
+        for n, v in s.labels:
+            values = self._postings[n]
+            refs = values[v]
+            refs.discard(s.ref)
+            if not refs:
+                del values[v]
+                if not values:
+                    del self._postings[n]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_labels.clear()
+            self._by_ref.clear()
+            self._postings.clear()
+            self._select_cache.clear()
+            self._generation += 1
+            self.max_time = -(1 << 62)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _refs_for(self, matchers: Sequence[SeriesMatcher]) -> set[int]:
+        include: list[set[int]] = []
+        exclude: list[set[int]] = []
+        for m in matchers:
+            values = self._postings.get(m.name, {})
+            if m.op is MatchOp.EQUAL and m.value:
+                include.append(values.get(m.value, set()))
+            elif m.matches_empty:
+                # Series lacking the label match; exclude those whose value does not.
+                bad: set[int] = set()
+                for v, refs in values.items():
+                    if not m.matches(v):
+                        bad |= refs
+                exclude.append(bad)
+            else:
+                good: set[int] = set()
+                for v, refs in values.items():
+                    if m.matches(v):
+                        good |= refs
+                include.append(good)
+        if include:
+            include.sort(key=len)
+            result = set(include[0])
+            for other in include[1:]:
+                result &= other
+                if not result:
+                    break
+        else:
+            result = set(self._by_ref)
+        for bad in exclude:
+            result -= bad
+        return result
+
+    def select_all(self, matchers: Sequence[SeriesMatcher]) -> list[MemSeries]:
+        """Series matching every matcher, sorted by labels, regardless of sample times."""
+        key = tuple((m.name, m.op.value, m.value) for m in matchers)
+        hit = self._select_cache.get(key)
+        gen = self._generation
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        with self._lock:
+            by_ref = self._by_ref
+            found = [by_ref[r] for r in self._refs_for(matchers)]
+        found.sort(key=lambda s: s.labels)
+        if len(self._select_cache) > 10000:
+            self._select_cache.clear()
+        self._select_cache[key] = (gen, found)
+        return found
+
+    def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> list[MemSeries]:
+        """Series matching every matcher that have a sample in ``[mint, maxt]``."""
+        out = []
+        for s in self.select_all(matchers):
+            ts = s.ts
+            if ts and ts[0] <= maxt and ts[-1] >= mint:
+                out.append(s)
+        return out
+
+    def _matching(self, matcher_sets: Sequence[Sequence[SeriesMatcher]]) -> Iterable[MemSeries]:
+        if not matcher_sets:
+            return list(self._by_ref.values())
+        seen: dict[int, MemSeries] = {}
+        for ms in matcher_sets:
+            for s in self.select_all(ms):
+                seen[s.ref] = s
+        return seen.values()
+
+    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]:
+        if not matchers:
+            return sorted(self._postings)
+        names: set[str] = set()
+        for s in self._matching(matchers):
+            names.update(n for n, _ in s.labels)
+        return sorted(names)
+
+    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]:
+        if not matchers:
+            return sorted(self._postings.get(name, {}))
+        values = {s.label_map[name] for s in self._matching(matchers) if name in s.label_map}
+        return sorted(values)
+
+    # --- figures about itself ------------------------------------------------------------------
+
+    @property
+    def num_series(self) -> int:
+        return len(self._by_ref)
+
+    def num_samples(self) -> int:
+        return sum(len(s.ts) for s in self._by_ref.values())
+
+    def memory_bytes(self) -> int:
+        """Approximate bytes held by series, samples and the index."""
+        total = sum(s.nbytes() for s in list(self._by_ref.values()))
+        total += sys.getsizeof(self._by_labels) + sys.getsizeof(self._by_ref)
+        for values in self._postings.values():
+            total += sys.getsizeof(values) + sum(sys.getsizeof(r) for r in values.values())
+        return total
+
+    def bytes_per_series(self) -> float:
+        return self.memory_bytes() / self.num_series if self._by_ref else 0.0
