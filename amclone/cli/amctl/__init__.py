@@ -1,0 +1,1 @@
+"""amctl: an amtool 0.25-compatible command-line client for Alertmanager and amclone."""

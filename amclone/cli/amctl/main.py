@@ -1,0 +1,164 @@
+"""``amctl``: an amtool 0.25-compatible client. This is the composition of the command tree and
+kingpin's ``Application.Parse`` sequence, which decides which of several problems is reported
+and when help or the version wins; the commands themselves live in ``cmd_*``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from amclone.cli.amctl import cmd_alert, cmd_config, cmd_silence, helptext
+from amclone.cli.amctl.client import APIError
+from amclone.cli.amctl.cmdline import App, Context, Flag, ParseError, parse, set_defaults, set_values, \
+    validate_required
+from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
+from amclone.cli.amctl.usage import render
+
+LEGACY_KEYS = {"comment_required": "require-comment"}
+
+
+def config_files() -> list[str]:
+    """amtool's config files: upstream's locations, then the Debian build's; first key wins."""
+    home = os.environ.get("HOME", "")
+    return [f"{home}/.config/amtool/config.yml", f"{home}/.config/prometheus/amtool.yml",
+            "/etc/amtool/config.yml", "/etc/prometheus/amtool.yml"]
+
+
+def version_text() -> str:
+    from amclone import __version__
+
+    return (f"{APP_NAME}, version {AMTOOL_VERSION} (branch: amclone, revision: {__version__})\n"
+            f"  build user:       amclone\n  build date:       unknown\n"
+            f"  go version:       python{sys.version.split()[0]}\n  platform:         linux/amd64")
+
+
+def build_app() -> App:
+    app = App(APP_NAME, helptext.ROOT)
+    app.flag("date.format", "Format of date output", default=["2006-01-02 15:04:05 MST"])
+    app.flag("verbose", "Verbose running information", kind="bool", short="v")
+    app.flag("alertmanager.url", "Alertmanager to talk to", kind="url", default=["http://localhost:9093/"])
+    app.flag("output", "Output formatter (simple, extended, json)", kind="enum", short="o",
+             default=["simple"], options=("simple", "extended", "json"))
+    app.flag("timeout", "Timeout for the executed command", kind="duration", default=["30s"])
+    app.flag("http.config.file", "HTTP client configuration file for amtool to connect to Alertmanager.",
+             kind="existingfile", placeholder="<filename>")
+    app.flag("version-check", "Check alertmanager version. Use --no-version-check to disable.",
+             kind="bool", default=["true"])
+    app.flag("version", "Show application version.", kind="bool")
+    help_cmd = app.command("help", "Show help.")
+    help_cmd.arg("command", "Show help on command.")
+    cmd_alert.register(app)
+    cmd_silence.register(app)
+    cmd_config.register(app)
+    return app
+
+
+def read_config_files(env: Env) -> dict[str, str]:
+    import yaml
+
+    flags: dict[str, str] = {}
+    for path in config_files():
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh)
+        except FileNotFoundError:
+            continue
+        except (OSError, yaml.YAMLError) as e:
+            raise env.fatal(f"could not load config file: {e}\n") from None
+        if not isinstance(data, dict):
+            continue
+        for key, value in data.items():
+            key = str(key)
+            if key in LEGACY_KEYS:
+                if LEGACY_KEYS[key] in data:
+                    continue
+                key = LEGACY_KEYS[key]
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.setdefault(key, text)
+    return flags
+
+
+def _bind(app: App, ctx: Context, flags: dict[str, str]) -> None:
+    """config.Resolver.Bind: file values become defaults of global flags and of the selected
+    (innermost) command's own flags."""
+    scopes = [app.flags] + ([ctx.selected.flags] if ctx.selected is not None else [])
+    for scope in scopes:
+        for f in scope:
+            if f.name in flags:
+                f.default = [flags[f.name]]
+
+
+def _help(app: App, env: Env, args: list[str]) -> Exit:
+    ctx, err = parse(app, args, ignore_default=True)
+    if err is not None:
+        return env.fatal(str(err))
+    env.out.write(render(ctx))
+    return Exit(0)
+
+
+def run(argv: list[str], env: Env) -> int:
+    app = build_app()
+    flags = read_config_files(env)
+    ctx, err = parse(app, argv)
+    if err is not None:
+        raise env.fatal(str(err), blank_line=True)
+    _bind(app, ctx, flags)
+    ctx, parse_err = parse(app, argv)
+    try:
+        set_defaults(ctx)
+    except ParseError as e:
+        raise env.fatal(str(e), blank_line=True) from None
+    values_err: ParseError | None = None
+    try:
+        set_values(ctx)
+    except ParseError as e:
+        values_err = e
+    env.values = ctx.values
+    for element in ctx.elements:
+        if isinstance(element.clause, Flag) and element.clause.name == "version":
+            env.out.write(version_text() + "\n")
+            raise Exit(0)
+        if element.clause is app.lookup("help"):
+            raise _help(app, env, [str(a) for a in ctx.values.get("arg:command") or []])
+    if parse_err is not None:
+        raise env.fatal(str(parse_err), blank_line=True)
+    if any(isinstance(e.clause, Flag) and e.clause.name == "help" for e in ctx.elements):
+        raise _help(app, env, argv)
+    if values_err is not None:
+        raise env.fatal(str(values_err), blank_line=True)
+    try:
+        validate_required(ctx)
+    except ParseError as e:
+        raise env.fatal(str(e), blank_line=True) from None
+    actions = [e.clause.action for e in ctx.elements if not isinstance(e.clause, (Flag,)) and
+               getattr(e.clause, "action", None) is not None]
+    if ctx.selected is None:
+        env.out.write(render(ctx))
+        return 0
+    try:
+        for action in actions:
+            action(env)  # type: ignore[misc]
+    except (ActionError, APIError, ParseError) as e:
+        raise env.fatal(str(e), blank_line=True) from None
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    env = Env()
+    args: Any = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = run(args, env)
+    except Exit as e:
+        code = e.code
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 1
+    sys.stdout.flush()
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Dispatch (L3): the route tree, and the aggregation groups alerts are batched into."""
