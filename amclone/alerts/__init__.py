@@ -4,7 +4,7 @@ See docs/ARCHITECTURE.md for the contract other packages rely on.
 """
 
 from amclone.alerts.alert import Alert, AlertStatus, overlaps
-from amclone.alerts.ingest import IngestMetrics, PostedAlert, Prepared, prepare, validate
+from amclone.alerts.ingest import IngestMetrics, PostedAlert, Prepared, prepare, v1_labelset_error, validate
 from amclone.alerts.marker import AlertState, AlertStatusInfo, Marker, Muter
 from amclone.alerts.store import AlertLog, AlertStore, Subscription
 from amclone.alerts.wal import AlertWAL
@@ -12,5 +12,5 @@ from amclone.alerts.wal import AlertWAL
 __all__ = [
     "Alert", "AlertLog", "AlertState", "AlertStatus", "AlertStatusInfo", "AlertStore", "AlertWAL",
     "IngestMetrics", "Marker", "Muter", "PostedAlert", "Prepared", "Subscription", "overlaps",
-    "prepare", "validate",
+    "prepare", "v1_labelset_error", "validate",
 ]

@@ -30,7 +30,7 @@ from amclone.compat.goquote import quote
 from amclone.labels.labelset import is_valid_name, is_valid_value
 from amclone.timeutil import ZERO_TIME
 
-__all__ = ["VERSIONS", "IngestMetrics", "PostedAlert", "Prepared", "prepare", "validate"]
+__all__ = ["VERSIONS", "IngestMetrics", "PostedAlert", "Prepared", "prepare", "v1_labelset_error", "validate"]
 
 # The API versions 0.25 serves; both sets of counters exist (at zero) from start-up.
 VERSIONS = ("v1", "v2")
@@ -121,6 +121,21 @@ def _labelset_error(ls: Mapping[str, str]) -> str | None:
         for value in ls.values():
             if not is_valid_value(value):
                 return f"invalid value {quote(value)}"
+    return None
+
+
+def v1_labelset_error(ls: Mapping[str, str]) -> str | None:
+    """API v1's decode-time check (``model.LabelSet.UnmarshalJSON``), for its JSON decoder.
+
+    v1 decodes bodies straight into ``model.LabelSet`` (labels *and* annotations), whose
+    unmarshaler rejects an invalid name before any default or validation runs: the whole request
+    fails with 400 ``bad_data`` and this text, nothing is stored and no counter moves. Go walks
+    a map, so with several bad names which one is reported varies; here the first posted.
+    Empty values are not removed yet at that point, so ``{"": "x"}`` fails here too.
+    """
+    for name in ls:
+        if name not in _valid_names and _names_error((name,)) is not None:
+            return f"{quote(name)} is not a valid label name"
     return None
 
 

@@ -167,3 +167,22 @@ def test_repeated_posts_merge_like_alertmanager(am: str) -> None:
               for a in get_json(am + "/api/v2/alerts?filter=suite%3D%22merge%22")}
     ours = {a.name: (iso(a.starts_at), iso(a.ends_at), dict(a.annotations)) for a in store.list()}
     assert ours == theirs
+
+
+@pytest.mark.parametrize("body", [
+    [{"labels": {"a-b": "1"}}],
+    [{"labels": {"0a": "1"}}],
+    [{"labels": {"a": "1"}, "annotations": {"b-c": "x"}}],
+    [{"labels": {"a": "1"}}, {"labels": {"": "1"}}],
+    [{"labels": {"ok": "1"}}, {"labels": {"x.y": "1"}}],
+])
+def test_v1_invalid_names_fail_the_whole_request(am: str, body: list[dict[str, Any]]) -> None:
+    from amclone.alerts import v1_labelset_error
+
+    before = metrics(am)
+    status, out = post(am + "/api/v1/alerts", body)
+    errors = [e for a in body for ls in (a.get("labels") or {}, a.get("annotations") or {})
+              if (e := v1_labelset_error(ls)) is not None]
+    assert status == 400
+    assert json.loads(out) == {"status": "error", "errorType": "bad_data", "error": errors[0]}
+    assert metrics(am) == before  # rejected while decoding: nothing counted, nothing stored

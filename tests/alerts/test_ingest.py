@@ -100,3 +100,11 @@ def test_zero_resolve_timeout_counts_as_resolved() -> None:
     m = IngestMetrics(reg)
     prepare([PostedAlert({"a": "1"}, {})], now=NOW, resolve_timeout=0, metrics=m)
     assert value(reg, "alertmanager_alerts_received_total", status="resolved", version="v2") == 1
+
+
+def test_v1_decode_time_label_name_error() -> None:
+    from amclone.alerts import v1_labelset_error
+
+    assert v1_labelset_error({"a": "1", "b": ""}) is None
+    assert v1_labelset_error({"a": "1", "a-b": "1"}) == '"a-b" is not a valid label name'
+    assert v1_labelset_error({"": "x"}) == '"" is not a valid label name'
