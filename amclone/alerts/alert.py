@@ -52,6 +52,11 @@ class Alert:
         if self.fingerprint < 0:
             object.__setattr__(self, "fingerprint", _fingerprint(self.labels))
 
+    def __hash__(self) -> int:
+        # The generated hash would hash the label dicts (a TypeError); equal alerts have equal
+        # labels, hence equal fingerprints, so this agrees with ==.
+        return hash((self.fingerprint, self.updated_at))
+
     @property
     def fingerprint_hex(self) -> str:
         return fingerprint_hex(self.fingerprint)

@@ -98,3 +98,8 @@ def test_merge_returns_the_newer_object_when_nothing_changes() -> None:
 def test_overlap_condition(new: tuple[int, int], expected: bool) -> None:
     old = mk(100 * S, 200 * S, 0)
     assert overlaps(mk(new[0] * S, new[1] * S, S), old) is expected
+
+
+def test_alerts_are_hashable() -> None:
+    a, b = mk(NOW, NOW + S, NOW), mk(NOW, NOW + S, NOW)
+    assert len({a, b}) == 1 and hash(a) == hash(b)
