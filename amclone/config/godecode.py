@@ -1,0 +1,449 @@
+"""A re-enactment of gopkg.in/yaml.v2's strict decoder over a description of Go types.
+
+Which error amtool reports first depends on go-yaml's control flow, not just on what is wrong:
+type mismatches and unknown or repeated keys are *collected* (decoding goes on and they are
+reported together as ``yaml: unmarshal errors:``), while an error returned by a custom
+UnmarshalYAML aborts everything at once; a custom unmarshaler whose inner decode collected type
+errors skips its own validation; a null value resets a field to its zero value even when the
+type's defaults had set it; failed sequence items are dropped. Each Go type below states the
+facts go-yaml looks at (its printed type name, whether it has a custom unmarshaler) so that
+decoding any document follows the same path, and reaches the same first error, as Go would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Callable, Generic, TypeVar
+
+from amclone.config.errors import ConfigError, DecodeAbort
+from amclone.config.yamlnode import (
+    ALIAS, BINARY_TAG, MAP_TAG, MAPPING, SCALAR, SEQ_TAG, SEQUENCE, STR_TAG, Node, resolve, short_tag,
+)
+
+T = TypeVar("T")
+
+
+class TypeErrors(Exception):
+    """The collected messages of a failed inner decode (go-yaml's *TypeError)."""
+
+    def __init__(self, issues: list[str]) -> None:
+        super().__init__("yaml: unmarshal errors:\n  " + "\n  ".join(issues))
+        self.issues = issues
+
+
+class Decoder:
+    """Decoding state: the collected type errors and the alias-recursion guard."""
+
+    def __init__(self) -> None:
+        self.terrors: list[str] = []
+        self._active_aliases: set[int] = set()
+
+    def decode(self, node: Node, typ: "GoType[T]", current: T) -> tuple[bool, T]:
+        """go-yaml's d.unmarshal: returns (good, new value)."""
+        if node.kind == ALIAS:
+            key = id(node)
+            if key in self._active_aliases:
+                raise DecodeAbort(f"yaml: anchor '{node.value}' value contains itself", line=node.line + 1)
+            self._active_aliases.add(key)
+            try:
+                assert node.alias is not None
+                return self.decode(node.alias, typ, current)
+            finally:
+                self._active_aliases.discard(key)
+        if node.is_null():
+            if node.kind == SCALAR and node.tag == "" and not node.implicit:
+                # A quoted "null"/"~": go-yaml skips custom unmarshalers but still sees a string.
+                return typ.quoted_null(self, node, current)
+            return True, typ.zero()
+        return typ.decode(self, node, current)
+
+    def terror(self, node: Node, tag: str, go_name: str) -> None:
+        if node.tag:
+            tag = node.tag
+        value = ""
+        if tag not in (SEQ_TAG, MAP_TAG):
+            raw = node.value.encode()
+            text = raw[:7].decode(errors="replace") + "..." if len(raw) > 10 else node.value
+            value = f" `{text}`"
+        self.terrors.append(f"line {node.line + 1}: cannot unmarshal {short_tag(tag)}{value} into {go_name}")
+
+    def call_unmarshaler(self, fn: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run a custom UnmarshalYAML body: type errors of its inner decode skip the rest of it."""
+        try:
+            return True, fn()
+        except TypeErrors as e:
+            self.terrors.extend(e.issues)
+            return False, None
+
+    def inner(self, node: Node, typ: "GoType[T]", current: T) -> T:
+        """The `unmarshal(...)` callback given to UnmarshalYAML: raises TypeErrors if any were new."""
+        mark = len(self.terrors)
+        _, value = self.decode(node, typ, current)
+        if len(self.terrors) > mark:
+            issues = self.terrors[mark:]
+            del self.terrors[mark:]
+            raise TypeErrors(issues)
+        return value
+
+
+class GoType(Generic[T]):
+    """A Go type as go-yaml handles it.
+
+    `go_name` is the name Go prints for errors raised while decoding into it (for a type with a
+    `type plain X` unmarshaler that is "config.plain"); `type_name` is the declared name.
+    """
+
+    go_name = "?"
+    type_name = ""
+
+    def zero(self) -> T:
+        raise NotImplementedError
+
+    def quoted_null(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        d.terror(node, STR_TAG, self.type_name or self.go_name)
+        return False, current
+
+    def decode(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        raise NotImplementedError
+
+
+def _scalar(d: Decoder, node: Node) -> tuple[str, Any]:
+    if node.tag == "" and not node.implicit:
+        return STR_TAG, node.value
+    tag, value = resolve(node.tag, node.value)
+    if tag == BINARY_TAG:
+        import base64
+        try:
+            value = base64.b64decode(value, validate=True).decode("utf-8", "surrogateescape")
+        except ValueError:
+            raise DecodeAbort("yaml: !!binary value contains invalid base64 data", line=node.line + 1) from None
+    return tag, value
+
+
+def mismatch(d: Decoder, node: Node, go_name: str) -> None:
+    """Record go-yaml's `cannot unmarshal X into T` for a node of the wrong shape."""
+    if node.kind == SCALAR:
+        tag = _scalar(d, node)[0]
+    else:
+        tag = SEQ_TAG if node.kind == SEQUENCE else MAP_TAG
+    d.terror(node, tag, go_name)
+
+
+class Str(GoType[str]):
+    """Go `string` (or a named string type): any non-null scalar's text is accepted."""
+
+    def __init__(self, go_name: str = "string") -> None:
+        self.go_name = go_name
+
+    def zero(self) -> str:
+        return ""
+
+    def decode(self, d: Decoder, node: Node, current: str) -> tuple[bool, str]:
+        if node.kind != SCALAR:
+            mismatch(d, node, self.go_name)
+            return False, current
+        tag, value = _scalar(d, node)
+        if tag == BINARY_TAG:
+            return True, str(value)
+        return True, node.value
+
+    def quoted_null(self, d: Decoder, node: Node, current: str) -> tuple[bool, str]:
+        return True, node.value
+
+
+class Bool(GoType[bool]):
+    go_name = "bool"
+
+    def zero(self) -> bool:
+        return False
+
+    def decode(self, d: Decoder, node: Node, current: bool) -> tuple[bool, bool]:
+        if node.kind != SCALAR:
+            mismatch(d, node, self.go_name)
+            return False, current
+        tag, value = _scalar(d, node)
+        if isinstance(value, bool):
+            return True, value
+        d.terror(node, tag, self.go_name)
+        return False, current
+
+
+class Int(GoType[int]):
+    """Go signed/unsigned integers: ints in range, and floats truncated toward zero."""
+
+    def __init__(self, go_name: str = "int64", bits: int = 64, unsigned: bool = False) -> None:
+        self.go_name = go_name
+        self.lo = 0 if unsigned else -(1 << (bits - 1))
+        self.hi = (1 << bits) - 1 if unsigned else (1 << (bits - 1)) - 1
+
+    def zero(self) -> int:
+        return 0
+
+    def decode(self, d: Decoder, node: Node, current: int) -> tuple[bool, int]:
+        if node.kind != SCALAR:
+            mismatch(d, node, self.go_name)
+            return False, current
+        tag, value = _scalar(d, node)
+        if isinstance(value, float) and math.isfinite(value):
+            if self.lo <= value <= self.hi + 1 and int(value) <= self.hi:
+                return True, int(value)
+        elif isinstance(value, int) and not isinstance(value, bool) and self.lo <= value <= self.hi:
+            return True, value
+        d.terror(node, tag, self.go_name)
+        return False, current
+
+
+class Seq(GoType[tuple[T, ...]]):
+    """A Go slice: items that fail to decode are dropped (their errors are kept)."""
+
+    def __init__(self, item: GoType[T], go_name: str | None = None) -> None:
+        self.item = item
+        self.go_name = go_name or "[]" + item.go_name
+
+    def zero(self) -> tuple[T, ...]:
+        return ()
+
+    def decode(self, d: Decoder, node: Node, current: tuple[T, ...]) -> tuple[bool, tuple[T, ...]]:
+        if node.kind != SEQUENCE:
+            mismatch(d, node, self.go_name)
+            return False, current
+        out = []
+        for child in node.children:
+            ok, value = d.decode(child, self.item, self.item.zero())
+            if ok:
+                out.append(value)
+        return True, tuple(out)
+
+
+class Map(GoType[dict[str, T]]):
+    """A Go map with string keys; a repeated key is a collected error (`key "x" already set`)."""
+
+    def __init__(self, value: GoType[T], go_name: str | None = None, key: GoType[str] | None = None) -> None:
+        self.value = value
+        self.key: GoType[str] = key or Str()
+        self.go_name = go_name or f"map[{self.key.go_name}]{value.go_name}"
+
+    def zero(self) -> dict[str, T]:
+        return {}
+
+    def decode(self, d: Decoder, node: Node, current: dict[str, T]) -> tuple[bool, dict[str, T]]:
+        if node.kind != MAPPING:
+            mismatch(d, node, self.go_name)
+            return False, current
+        out = dict(current)
+        self._fill(d, node, out)
+        return True, out
+
+    def _fill(self, d: Decoder, node: Node, out: dict[str, T]) -> None:
+        ch = node.children
+        for i in range(0, len(ch), 2):
+            if ch[i].is_merge():
+                _merge(d, ch[i + 1], lambda n: self._fill(d, n, out))
+                continue
+            ok, k = d.decode(ch[i], self.key, self.key.zero())
+            if not ok:
+                continue
+            ok, v = d.decode(ch[i + 1], self.value, self.value.zero())
+            if ok:
+                if k in out:
+                    from amclone.compat.goquote import quote
+                    d.terrors.append(f"line {ch[i + 1].line + 1}: key {quote(k)} already set in map")
+                    continue
+                out[k] = v
+
+
+def _merge(d: Decoder, node: Node, apply: Callable[[Node], None]) -> None:
+    """`<<` merge keys: a mapping, an alias of one, or a list of them (later ones first)."""
+    def target(n: Node) -> Node:
+        return n.alias if n.kind == ALIAS and n.alias is not None else n
+
+    if node.kind == SEQUENCE:
+        for child in reversed(node.children):
+            if target(child).kind != MAPPING:
+                raise DecodeAbort("yaml: map merge requires map or sequence of maps as the value")
+            apply(target(child))
+    elif target(node).kind == MAPPING:
+        apply(target(node))
+    else:
+        raise DecodeAbort("yaml: map merge requires map or sequence of maps as the value")
+
+
+class Custom(GoType[T]):
+    """A type with its own UnmarshalYAML that decodes `inner` and converts the raw value.
+
+    `convert` may raise ConfigError (an abort, as a returned error is in Go); it is skipped when
+    the inner decode collected type errors, exactly like Go's `if err := unmarshal(..); err != nil`.
+    """
+
+    def __init__(self, inner: GoType[Any], convert: Callable[[Any, Node], T], zero: Callable[[], T],
+                 type_name: str, go_name: str = "") -> None:
+        self.inner = inner
+        self.convert = convert
+        self._zero = zero
+        self.go_name = go_name or inner.go_name
+        self.type_name = type_name
+
+    def quoted_null(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        if isinstance(self.inner, Str):  # a named string type: reflect sets it directly
+            return True, self.convert(node.value, node)
+        return super().quoted_null(d, node, current)
+
+    def zero(self) -> T:
+        return self._zero()
+
+    def decode(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        def body() -> T:
+            raw = d.inner(node, self.inner, self.inner.zero())
+            try:
+                return self.convert(raw, node)
+            except DecodeAbort:
+                raise
+            except ConfigError as e:
+                raise DecodeAbort(e.message, line=e.line or node.line + 1) from None
+        ok, value = d.call_unmarshaler(body)
+        return (True, value) if ok else (False, current)  # type: ignore[return-value]
+
+
+class Ptr(GoType["T | None"]):
+    """A Go pointer: nil is None; decoding into nil starts from the pointee's zero value."""
+
+    def __init__(self, target: GoType[T]) -> None:
+        self.target = target
+        self.go_name = "*" + target.go_name
+        self.type_name = "*" + (target.type_name or target.go_name)
+
+    def zero(self) -> T | None:
+        return None
+
+    def decode(self, d: Decoder, node: Node, current: T | None) -> tuple[bool, T | None]:
+        start = self.target.zero() if current is None else current
+        return self.target.decode(d, node, start)
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """One Go struct field as yaml.v2 sees it: its key, type and marshalling tag options."""
+
+    key: str
+    typ: GoType[Any]
+    omitempty: bool = True
+    flow: bool = False
+
+
+def gofield(key: str, typ: GoType[Any], default: Any = dataclasses.MISSING, *, omitempty: bool = True,
+            flow: bool = False, factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field that carries its Go/YAML facts (decoding and marshalling share them)."""
+    meta = {"go": FieldSpec(key, typ, omitempty, flow)}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    if default is dataclasses.MISSING:
+        default = typ.zero()
+        if isinstance(default, (dict, list)):
+            return dataclasses.field(default_factory=typ.zero, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def struct_fields(cls: type) -> list[tuple[str, FieldSpec]]:
+    """(attribute name, spec) in Go struct order, i.e. dataclass order."""
+    return [(f.name, f.metadata["go"]) for f in dataclasses.fields(cls) if "go" in f.metadata]
+
+
+class Struct(GoType[T]):
+    """A Go struct decoded from a mapping; strict mode rejects unknown and repeated keys.
+
+    `go_name` is the type name Go prints ("config.plain" when the type's UnmarshalYAML decodes
+    through a `type plain X` alias). With `custom=True` the struct has an UnmarshalYAML: it starts
+    from `defaults()` (Go's `*c = DefaultX`), and `validate` runs only when the plain decode
+    collected no type errors; its errors abort decoding.
+    """
+
+    def __init__(self, cls: type[T], go_name: str, *, custom: bool = False,
+                 defaults: Callable[[], T] | None = None,
+                 validate: Callable[[dict[str, Any]], None] | None = None, type_name: str = "") -> None:
+        self.cls = cls
+        self.go_name = go_name
+        self.type_name = type_name or go_name
+        self.custom = custom
+        self.defaults = defaults
+        self.validate = validate
+        self.fields = struct_fields(cls)
+        self.by_key = {spec.key: (name, spec) for name, spec in self.fields}
+
+    def zero(self) -> T:
+        return self.cls()
+
+    def decode(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        if not self.custom:
+            ok, vals = self._plain(d, node, _as_dict(current))
+            return ok, self.cls(**vals) if ok else current
+
+        def body() -> T:
+            start = self.defaults() if self.defaults is not None else current
+            vals = self._inner(d, node, _as_dict(start))
+            if self.validate is not None:
+                try:
+                    self.validate(vals)
+                except DecodeAbort:
+                    raise
+                except ConfigError as e:
+                    raise DecodeAbort(e.message, line=e.line or node.line + 1) from None
+            return self.cls(**vals)
+        ok, value = d.call_unmarshaler(body)
+        return (True, value) if ok else (False, current)  # type: ignore[return-value]
+
+    def _inner(self, d: Decoder, node: Node, vals: dict[str, Any]) -> dict[str, Any]:
+        mark = len(d.terrors)
+        self._plain(d, node, vals)
+        if len(d.terrors) > mark:
+            issues = d.terrors[mark:]
+            del d.terrors[mark:]
+            raise TypeErrors(issues)
+        return vals
+
+    def _plain(self, d: Decoder, node: Node, vals: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        if node.kind != MAPPING:
+            mismatch(d, node, self.go_name)
+            return False, vals
+        done: set[str] = set()
+        ch = node.children
+        for i in range(0, len(ch), 2):
+            key_node = ch[i]
+            if key_node.is_merge():
+                _merge(d, ch[i + 1], lambda n: self._plain(d, n, vals))
+                continue
+            ok, key = d.decode(key_node, Str(), "")
+            if not ok:
+                continue
+            hit = self.by_key.get(key)
+            if hit is None:
+                d.terrors.append(f"line {key_node.line + 1}: field {key} not found in type {self.go_name}")
+                continue
+            name, spec = hit
+            if name in done:
+                d.terrors.append(f"line {key_node.line + 1}: field {key} already set in type {self.go_name}")
+                continue
+            done.add(name)
+            _, vals[name] = d.decode(ch[i + 1], spec.typ, vals[name])
+        return True, vals
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+
+
+class Lazy(GoType[T]):
+    """A type named before it is built (a Route's child routes are Routes)."""
+
+    def __init__(self, get: Callable[[], GoType[T]], go_name: str) -> None:
+        self._get = get
+        self.go_name = go_name
+
+    def zero(self) -> T:
+        return self._get().zero()
+
+    def quoted_null(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        return self._get().quoted_null(d, node, current)
+
+    def decode(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
+        return self._get().decode(d, node, current)
