@@ -228,10 +228,22 @@ class Subscription:
                 self._waiter = None
         return self._queue.popleft()
 
-    def drain(self) -> list[Alert]:
+    def drain(self) -> AlertList:
         items = list(self._queue)
         self._queue.clear()
         return items
+
+    async def batch(self) -> AlertList:
+        """Wait for at least one alert, then take everything queued; empty once closed."""
+        while not self._queue:
+            if self._closed:
+                return []
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self.drain()
 
     def pending(self) -> int:
         return len(self._queue)

@@ -126,3 +126,33 @@ async def test_alerts_gauge_counts_unresolved_by_marker_state() -> None:
     assert (g("active"), g("suppressed"), g("unprocessed")) == (1, 1, 1)
     assert store.count(AlertState.SUPPRESSED) == 1
     await store.stop()
+
+
+async def test_subscription_batches() -> None:
+    clock = FakeClock()
+    store = AlertStore(clock, Marker())
+    await store.start()
+    store.apply([alert(clock, "A")])
+    sub = store.subscribe()
+    assert [x.name for x in await sub.batch()] == ["A"]
+    waiting = asyncio.create_task(sub.batch())
+    await asyncio.sleep(0)
+    store.apply([alert(clock, "B"), alert(clock, "C")])
+    assert [x.name for x in await asyncio.wait_for(waiting, 1)] == ["B", "C"]
+    sub.close()
+    assert await sub.batch() == []
+    await store.stop()
+
+
+async def test_same_alert_twice_in_one_batch_merges_in_order() -> None:
+    clock = FakeClock()
+    store = AlertStore(clock, Marker())
+    await store.start()
+    first = alert(clock, "A", 0, 300, summary="1")
+    second = Alert(first.labels, {"summary": "2"}, first.starts_at + S, first.ends_at + 600 * S,
+                   first.updated_at + 1, "", False)
+    stored = store.apply([first, second])
+    got = store.get(first.fingerprint)
+    assert got is stored[-1] and got is not None
+    assert (got.starts_at, got.annotations["summary"]) == (first.starts_at, "2")
+    await store.stop()
