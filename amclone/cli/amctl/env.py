@@ -34,6 +34,7 @@ class Env:
     values: dict[str, Any] = field(default_factory=dict)
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    elements: list[Any] = field(default_factory=list)  # the parse, for pre-actions
 
     def value(self, name: str) -> Any:
         return self.values.get(name)

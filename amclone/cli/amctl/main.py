@@ -11,7 +11,7 @@ from typing import Any
 
 from amclone.cli.amctl import cmd_alert, cmd_config, cmd_silence, helptext
 from amclone.cli.amctl.client import APIError
-from amclone.cli.amctl.cmdline import App, Context, Flag, ParseError, parse, set_defaults, set_values, \
+from amclone.cli.amctl.cmdline import App, Command, Context, Flag, ParseError, parse, set_defaults, set_values, \
     validate_required
 from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
 from amclone.cli.amctl.usage import render
@@ -52,6 +52,12 @@ def build_app() -> App:
     cmd_alert.register(app)
     cmd_silence.register(app)
     cmd_config.register(app)
+    for path in (["alert"], ["silence"], ["config", "show"], ["cluster", "show"]):
+        node: Command | None = app
+        for name in path:
+            node = node.lookup(name) if node is not None else None
+        assert node is not None
+        node.pre_action = require_url
     return app
 
 
@@ -90,6 +96,15 @@ def _bind(app: App, ctx: Context, flags: dict[str, str]) -> None:
                 f.default = [flags[f.name]]
 
 
+def require_url(env: Env) -> None:
+    """requireAlertManagerURL, a pre-action of alert, silence, config show and cluster show: it
+    runs before value errors are reported, so a bad --alertmanager.url reads as a missing one."""
+    if any(e.clause.name == "help" for e in env.elements if isinstance(e.clause, Flag)):
+        return
+    if env.url is None:
+        raise env.fatal("required flag --alertmanager.url not provided")
+
+
 def _help(app: App, env: Env, args: list[str]) -> Exit:
     ctx, err = parse(app, args, ignore_default=True)
     if err is not None:
@@ -116,12 +131,15 @@ def run(argv: list[str], env: Env) -> int:
     except ParseError as e:
         values_err = e
     env.values = ctx.values
+    env.elements = ctx.elements
     for element in ctx.elements:
         if isinstance(element.clause, Flag) and element.clause.name == "version":
             env.out.write(version_text() + "\n")
             raise Exit(0)
         if element.clause is app.lookup("help"):
             raise _help(app, env, [str(a) for a in ctx.values.get("arg:command") or []])
+        if isinstance(element.clause, Command) and element.clause.pre_action is not None:
+            element.clause.pre_action(env)
     if parse_err is not None:
         raise env.fatal(str(parse_err), blank_line=True)
     if any(isinstance(e.clause, Flag) and e.clause.name == "help" for e in ctx.elements):
