@@ -1,0 +1,269 @@
+"""Alertmanager's template data (0.25 ``template.Data``): what ``.`` is in a notification template.
+
+Types carry their Go names (``template.KV``, ``template.Alerts``) because templates see them in
+error messages and because argument checks depend on them (``join`` takes ``[]string``, so
+``.Labels.Values`` works and ``.Labels`` does not). ``from_json`` decodes amtool's
+``--template.data`` file the way Go's encoding/json fills the struct.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, ClassVar, Iterable, Mapping
+
+from amclone.template.gotime import GoTime, zero_time
+from amclone.template.gotmpl.values import Func, GoError, GoSlice, GoStruct, StringSlice
+
+ALERTNAME = "alertname"
+
+
+class Pair(GoStruct):
+    __slots__ = ("Name", "Value")
+    go_type = "template.Pair"
+    go_fields = ("Name", "Value")
+
+    def __init__(self, name: str, value: str) -> None:
+        self.Name = name
+        self.Value = value
+
+
+class Pairs(GoSlice):
+    go_type = "template.Pairs"
+    elem_type = "template.Pair"
+
+    def names(self) -> StringSlice:
+        return StringSlice(p.Name for p in self)
+
+    def values(self) -> StringSlice:
+        return StringSlice(p.Value for p in self)
+
+
+Pairs.go_methods = {"Names": Func(Pairs.names, ()), "Values": Func(Pairs.values, ())}
+
+
+class KV(dict[str, str]):
+    """template.KV: a label or annotation set. SortedPairs puts alertname first."""
+
+    go_type: ClassVar[str] = "template.KV"
+    elem_zero: ClassVar[str] = ""
+    key_type: ClassVar[str] = "string"
+    go_methods: ClassVar[dict[str, Func]]
+
+    def sorted_pairs(self) -> Pairs:
+        keys = sorted(k for k in self if k != ALERTNAME)
+        if ALERTNAME in self:
+            keys.insert(0, ALERTNAME)
+        return Pairs(Pair(k, self[k]) for k in keys)
+
+    def remove(self, keys: Iterable[str]) -> KV:
+        drop = set(keys)
+        return KV({k: v for k, v in self.items() if k not in drop})
+
+    def names(self) -> StringSlice:
+        return self.sorted_pairs().names()
+
+    def values(self) -> StringSlice:
+        return self.sorted_pairs().values()
+
+
+KV.go_methods = {
+    "SortedPairs": Func(KV.sorted_pairs, ()),
+    "Remove": Func(KV.remove, ("[]string",)),
+    "Names": Func(KV.names, ()),
+    "Values": Func(KV.values, ()),
+}
+
+
+class Alert(GoStruct):
+    __slots__ = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
+    go_type = "template.Alert"
+    go_fields = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
+
+    def __init__(self, status: str, labels: KV, annotations: KV, starts_at: GoTime, ends_at: GoTime,
+                 generator_url: str, fingerprint: str) -> None:
+        self.Status = status
+        self.Labels = labels
+        self.Annotations = annotations
+        self.StartsAt = starts_at
+        self.EndsAt = ends_at
+        self.GeneratorURL = generator_url
+        self.Fingerprint = fingerprint
+
+
+class AlertList(GoSlice):
+    """[]template.Alert, what Firing and Resolved return."""
+
+    go_type = "[]template.Alert"
+    elem_type = "template.Alert"
+
+
+class Alerts(GoSlice):
+    go_type = "template.Alerts"
+    elem_type = "template.Alert"
+
+    def firing(self) -> AlertList:
+        return AlertList(a for a in self if a.Status == "firing")
+
+    def resolved(self) -> AlertList:
+        return AlertList(a for a in self if a.Status == "resolved")
+
+
+Alerts.go_methods = {"Firing": Func(Alerts.firing, ()), "Resolved": Func(Alerts.resolved, ())}
+AlertList.go_methods = {}
+
+
+class Data(GoStruct):
+    __slots__ = ("Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations",
+                 "ExternalURL")
+    go_type = "template.Data"
+    go_fields = ("Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations",
+                 "ExternalURL")
+
+    def __init__(self, receiver: str, status: str, alerts: Alerts, group_labels: KV, common_labels: KV,
+                 common_annotations: KV, external_url: str) -> None:
+        self.Receiver = receiver
+        self.Status = status
+        self.Alerts = alerts
+        self.GroupLabels = group_labels
+        self.CommonLabels = common_labels
+        self.CommonAnnotations = common_annotations
+        self.ExternalURL = external_url
+
+
+def quote_meta(s: str) -> str:
+    """Go's regexp.QuoteMeta (Alertmanager passes receiver names through it)."""
+    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", s)
+
+
+def build(receiver: str, group_labels: Mapping[str, str], alerts: Iterable[Alert],
+          external_url: str) -> Data:
+    """Alertmanager's Template.Data: status, and the labels/annotations common to all alerts."""
+    al = Alerts(alerts)
+    common_l: dict[str, str] = {}
+    common_a: dict[str, str] = {}
+    if al:
+        common_l = dict(al[0].Labels)
+        common_a = dict(al[0].Annotations)
+        for a in al[1:]:
+            if not common_l and not common_a:
+                break
+            common_l = {k: v for k, v in common_l.items() if a.Labels.get(k) == v}
+            common_a = {k: v for k, v in common_a.items() if a.Annotations.get(k) == v}
+    status = "firing" if any(a.Status == "firing" for a in al) else "resolved"
+    return Data(quote_meta(receiver), status, al, KV(group_labels), KV(common_l), KV(common_a),
+                external_url)
+
+
+# -- JSON (amtool --template.data) --------------------------------------------------------------
+
+def _field(obj: Mapping[str, Any], name: str) -> Any:
+    """encoding/json matches keys to fields case-insensitively, preferring an exact match."""
+    if name in obj:
+        return obj[name]
+    low = name.lower()
+    found = None
+    for k, v in obj.items():
+        if k.lower() == low:
+            found = v
+    return found
+
+
+def _kv(v: Any, where: str) -> KV:
+    if v is None:
+        return KV()
+    if not isinstance(v, dict):
+        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type template.KV")
+    out = KV()
+    for k, x in v.items():
+        if x is None:
+            out[k] = ""
+        elif not isinstance(x, str):
+            raise GoError(f"json: cannot unmarshal {_json_kind(x)} into Go struct field {where} of type string")
+        else:
+            out[k] = x
+    return out
+
+
+def _json_kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return "null"
+
+
+def _str(v: Any, where: str) -> str:
+    if v is None:
+        return ""
+    if not isinstance(v, str):
+        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type string")
+    return v
+
+
+def _time(v: Any, where: str) -> GoTime:
+    from amclone.compat.timefmt import TimeParseError, parse_rfc3339
+
+    if v is None:
+        return zero_time()
+    if not isinstance(v, str):
+        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type time.Time")
+    try:
+        ns = parse_rfc3339(v)
+    except TimeParseError:
+        raise GoError(f'parsing time "{json.dumps(v)}" as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse '
+                      f'{json.dumps(v)[:-1]}" as "2006"') from None
+    m = re.search(r"([+-])(\d\d):(\d\d)$", v)
+    if m is None:
+        return GoTime(ns, 0, "UTC")
+    off = (int(m.group(2)) * 60 + int(m.group(3))) * 60 * (-1 if m.group(1) == "-" else 1)
+    local = GoTime(ns).local()
+    if local.offset == off:
+        return local
+    return GoTime(ns, off, "")
+
+
+def from_json(text: str) -> Data:
+    """Decode a --template.data file; raises GoError with encoding/json's message."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise GoError(f"invalid character in JSON: {e.msg}") from None
+    if obj is None:
+        obj = {}
+    if not isinstance(obj, dict):
+        raise GoError(f"json: cannot unmarshal {_json_kind(obj)} into Go value of type template.Data")
+    raw_alerts = _field(obj, "Alerts") or []
+    alerts = Alerts()
+    for a in raw_alerts:
+        a = a or {}
+        alerts.append(Alert(
+            _str(_field(a, "Status"), "Data.alerts.status"),
+            _kv(_field(a, "Labels"), "Data.alerts.labels"),
+            _kv(_field(a, "Annotations"), "Data.alerts.annotations"),
+            _time(_field(a, "StartsAt"), "Data.alerts.startsAt"),
+            _time(_field(a, "EndsAt"), "Data.alerts.endsAt"),
+            _str(_field(a, "GeneratorURL"), "Data.alerts.generatorURL"),
+            _str(_field(a, "Fingerprint"), "Data.alerts.fingerprint"),
+        ))
+    n = len(alerts)
+    if n:
+        cap = 4
+        while cap < n:
+            cap += cap // 2
+        alerts.cap = cap  # type: ignore[attr-defined]
+    return Data(
+        _str(_field(obj, "Receiver"), "Data.receiver"),
+        _str(_field(obj, "Status"), "Data.status"),
+        alerts,
+        _kv(_field(obj, "GroupLabels"), "Data.groupLabels"),
+        _kv(_field(obj, "CommonLabels"), "Data.commonLabels"),
+        _kv(_field(obj, "CommonAnnotations"), "Data.commonAnnotations"),
+        _str(_field(obj, "ExternalURL"), "Data.externalURL"),
+    )

@@ -1,0 +1,153 @@
+"""A set of associated templates, as Go's ``text/template.Template`` (and, with ``html=True``,
+``html/template.Template``) manage them: parse files into one namespace, later definitions override
+earlier ones (but an empty body never overrides), look names up at execution time.
+
+Alertmanager clones its set and parses the notification text as a fresh "" template on every
+render. Cloning here is an overlay (a small dict in front of the shared base), and parsed texts
+and compiled trees are cached, so a render costs only execution.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Mapping
+
+from amclone.template.gotmpl.builtins import BUILTINS
+from amclone.template.gotmpl.exec import Compiler, State, Stmt
+from amclone.template.gotmpl.nodes import Tree, is_empty_tree
+from amclone.template.gotmpl.parser import TemplateError, parse
+from amclone.template.gotmpl.values import Func
+
+__all__ = ["TemplateSet", "TemplateError"]
+
+_PARSE_CACHE_MAX = 512
+
+
+class TemplateSet:
+    """Named trees plus the function map they were parsed against."""
+
+    def __init__(self, funcs: Mapping[str, Func] | None = None, html: bool = False,
+                 base: TemplateSet | None = None) -> None:
+        if base is not None:
+            self.funcs: dict[str, Func] = base.funcs
+            self.html = base.html
+            self.compiler: Compiler = base.compiler
+        else:
+            self.funcs = dict(BUILTINS)
+            self.funcs.update(funcs or {})
+            self.html = html
+            if html:
+                from amclone.template.gotmpl.escape import ESCAPERS
+
+                self.funcs.update(ESCAPERS)
+            self.compiler = Compiler(self.funcs)
+        self.base = base
+        self.trees: dict[str, Tree] = {}
+        self._parse_cache: dict[tuple[str, str], dict[str, Tree]] = {}
+        self._lock = threading.Lock()
+        self.escaped: dict[Any, Stmt] = {}
+
+    # -- building ----------------------------------------------------------------------------------
+    def has_func(self, name: str) -> bool:
+        return name in self.funcs
+
+    def parse(self, name: str, text: str) -> None:
+        """Parse `text` as template `name` (Go's t.New(name).Parse(text)); raises TemplateError."""
+        trees = parse(name, text, self.has_func)
+        for tname, tree in trees.items():
+            self.add_tree(tname, tree)
+
+    def add_tree(self, name: str, tree: Tree) -> None:
+        old = self.get(name)
+        if old is not None and is_empty_tree(tree.root) and old.root is not None:
+            return
+        self.trees[name] = tree
+
+    def get(self, name: str) -> Tree | None:
+        t = self.trees.get(name)
+        if t is None and self.base is not None:
+            return self.base.get(name)
+        return t
+
+    def names(self) -> list[str]:
+        out = set(self.trees)
+        if self.base is not None:
+            out.update(self.base.names())
+        return sorted(out)
+
+    def overlay(self) -> TemplateSet:
+        """A cheap Clone(): new definitions go in front, the base stays shared."""
+        return TemplateSet(base=self)
+
+    # -- executing ---------------------------------------------------------------------------------
+    def compiled(self, name: str) -> Stmt | None:
+        tree = self.get(name)
+        if tree is None or tree.root is None:
+            return None
+        if self.html:
+            return self._escaped(name, tree)
+        fn = tree.extra.get("fn")
+        if fn is None:
+            fn = self.compiler.stmt(tree.root)
+            tree.extra["fn"] = fn
+        return fn  # type: ignore[no-any-return]
+
+    def _escaped(self, name: str, tree: Tree) -> Stmt:
+        from amclone.template.gotmpl.escape import escape_set
+
+        root = self
+        while root.base is not None:
+            root = root.base
+        key = (name, id(tree))
+        fn = self.escaped.get(key)
+        if fn is None:
+            fn = escape_set(self, name)
+            self.escaped[key] = fn
+        return fn
+
+    def execute(self, name: str, data: Any) -> str:
+        fn = self.compiled(name)
+        s = State(self.compiled, name)
+        if fn is None:
+            if self.get(name) is None:
+                s.errorf(f"no template {_q(name)} associated with template {_q(name)}")
+            s.errorf("incomplete or empty template")
+        s.vars = [["$", data]]
+        fn(s, data)
+        return "".join(s.out)
+
+    def execute_text(self, text: str, data: Any) -> str:
+        """Alertmanager's ExecuteTextString/ExecuteHTMLString: parse `text` as "" in a clone of
+        this set and execute it."""
+        if text == "":
+            return ""
+        cached = self._parse_cache.get(("", text))
+        if cached is None:
+            cached = parse("", text, self.has_func)
+            with self._lock:
+                if len(self._parse_cache) >= _PARSE_CACHE_MAX:
+                    self._parse_cache.clear()
+                self._parse_cache[("", text)] = cached
+        ov = self._overlays.get(text) if hasattr(self, "_overlays") else None
+        if ov is None:
+            ov = self.overlay()
+            for tname, tree in cached.items():
+                ov.add_tree(tname, tree)
+            if not hasattr(self, "_overlays") or len(self._overlays) >= _PARSE_CACHE_MAX:
+                self._overlays: dict[str, TemplateSet] = {}
+            self._overlays[text] = ov
+        return ov.execute("", data)
+
+
+def _q(s: str) -> str:
+    from amclone.compat.goquote import quote
+
+    return quote(s)
+
+
+def new_set(funcs: Mapping[str, Func] | None = None, html: bool = False,
+            on_new: Callable[[TemplateSet], None] | None = None) -> TemplateSet:
+    ts = TemplateSet(funcs, html)
+    if on_new is not None:
+        on_new(ts)
+    return ts
