@@ -9,7 +9,7 @@ text, and a snapshot must round-trip the pattern byte for byte.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from amclone.compat.goquote import quote
@@ -72,6 +72,26 @@ class Silence:
         if now > self.ends_at:
             return SilenceState.EXPIRED
         return SilenceState.ACTIVE
+
+
+def _go_string(s: str) -> str:
+    # Lone surrogates (JSON "\ud800") cannot be stored as UTF-8; Go's JSON decoder turns each
+    # into U+FFFD, so that is what Alertmanager would have kept.
+    try:
+        s.encode()
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def as_go_strings(s: Silence) -> Silence:
+    """`s` with every text as a Go string (valid UTF-8), so it can be stored and gossiped."""
+    texts = (s.id, s.created_by, s.comment, *(x for m in s.matchers for x in (m.name, m.value)))
+    if all(t.isascii() for t in texts):
+        return s
+    return replace(
+        s, id=_go_string(s.id), created_by=_go_string(s.created_by), comment=_go_string(s.comment),
+        matchers=tuple(SilenceMatcher(_go_string(m.name), m.type, _go_string(m.value)) for m in s.matchers))
 
 
 def validate_matcher(m: SilenceMatcher) -> str | None:

@@ -21,7 +21,15 @@ from amclone.labels.matcher import Matcher
 from amclone.silence import codec
 from amclone.silence.codec import Entry
 from amclone.silence.metrics import SilenceMetrics
-from amclone.silence.model import NotFoundError, Silence, SilenceError, SilenceState, can_update, validate
+from amclone.silence.model import (
+    NotFoundError,
+    Silence,
+    SilenceError,
+    SilenceState,
+    as_go_strings,
+    can_update,
+    validate,
+)
 from amclone.silence.persist import SnapshotFile
 from amclone.timeutil import ZERO_TIME, Clock
 
@@ -124,6 +132,7 @@ class Silences:
         the new one stored under a fresh ID. New silences never start before now. As in 0.25
         the old silence is expired before the new one is validated."""
         now = self._clock.now()
+        sil = as_go_strings(sil)
         prev = self._st.get(sil.id) if sil.id else None
         if sil.id and prev is None:
             raise NotFoundError()

@@ -231,3 +231,9 @@ class TestFromPeers:
         sid = store.set(sil(start=T0, end=T0 + HOUR))
         store.merge(b"".join(sent))  # our own record coming back changes nothing
         assert len(sent) == 1 and store.get(sid).id == sid
+
+
+def test_text_that_is_not_valid_utf8_is_stored_as_go_would_decode_it(store: Silences) -> None:
+    sid = store.set(sil(m("alertname", "=~", "a\ud800"), start=T0, end=T0 + HOUR, comment="x\udfff"))
+    s = store.get(sid)
+    assert (s.matchers[0].value, s.comment) == ("a\ufffd", "x\ufffd")
