@@ -80,17 +80,17 @@ def run(files: list[str], out: TextIO | None = None, err: TextIO | None = None) 
     err = err or sys.stderr
     for f in files:
         if not os.path.exists(f):
-            err.write(f"{PROG}: error: path '{f}' does not exist\n")
+            err.write(f"{PROG}: error: path '{f}' does not exist\n\n")
             return 1
     if not files:
         if sys.stdin.isatty():
-            err.write(f"{PROG}: error: Failed to read from standard input\n")
+            err.write(f"{PROG}: error: Failed to read from standard input\n\n")
             return 1
         files = ["/dev/stdin"]
     failed = sum(check_file(f, out) for f in files)
     out.flush()
     if failed:
-        err.write(f"{PROG}: error: failed to validate {failed} file(s)\n")
+        err.write(f"{PROG}: error: failed to validate {failed} file(s)\n\n")
         return 1
     return 0
 
