@@ -10,8 +10,8 @@ from amclone.silence.model import (
                                    SilenceMatcher,
                                    SilenceState,
 )
-from amclone.silence.persist import SnapshotFile
 from amclone.silence.silencer import SilenceMarker, Silencer
+from amclone.silence.snapshot import SnapshotFile
 from amclone.silence.store import Silences
 
 __all__ = ["InvalidError", "NotFoundError", "Silence", "SilenceError", "SilenceMarker",

@@ -12,15 +12,14 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from amclone.labels.matcher import Matcher
-from amclone.silence import codec
-from amclone.silence.codec import Entry
-from amclone.silence.metrics import SilenceMetrics
 from amclone.silence.model import (
     NotFoundError,
     Silence,
@@ -30,12 +29,56 @@ from amclone.silence.model import (
     can_update,
     validate,
 )
-from amclone.silence.persist import SnapshotFile
+from amclone.silence.snapshot import Entry, SnapshotFile, decode_state, encode_entry, encode_state
 from amclone.timeutil import ZERO_TIME, Clock
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_NS = 120 * 3600 * 1_000_000_000  # --data.retention=120h
+
+
+class _ByState(Collector):
+    """`alertmanager_silences{state}`, counted at scrape time as 0.25's GaugeFuncs do."""
+
+    def __init__(self, count: Callable[[SilenceState], int]) -> None:
+        self._count = count
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        g = GaugeMetricFamily("alertmanager_silences", "How many silences by state.", labels=["state"])
+        # 0.25 registers active, pending, expired in that order.
+        for st in (SilenceState.ACTIVE, SilenceState.PENDING, SilenceState.EXPIRED):
+            g.add_metric([st.value], float(self._count(st)))
+        yield g
+
+
+class SilenceMetrics:
+    def __init__(self, registry: CollectorRegistry | None,
+                 count: Callable[[SilenceState], int]) -> None:
+        reg = registry if registry is not None else CollectorRegistry()
+        # Summaries without quantiles (0.25 sets empty Objectives): only _sum and _count.
+        self.gc_duration = Summary(
+            "alertmanager_silences_gc_duration_seconds",
+            "Duration of the last silence garbage collection cycle.", registry=reg)
+        self.snapshot_duration = Summary(
+            "alertmanager_silences_snapshot_duration_seconds",
+            "Duration of the last silence snapshot.", registry=reg)
+        self.snapshot_size = Gauge(
+            "alertmanager_silences_snapshot_size_bytes",
+            "Size of the last silence snapshot in bytes.", registry=reg)
+        self.queries_total = Counter(
+            "alertmanager_silences_queries_total",
+            "How many silence queries were received.", registry=reg)
+        self.query_errors_total = Counter(
+            "alertmanager_silences_query_errors_total",
+            "How many silence received queries did not succeed.", registry=reg)
+        # prometheus_client's default buckets are Go's DefBuckets.
+        self.query_duration = Histogram(
+            "alertmanager_silences_query_duration_seconds",
+            "Duration of silence query evaluation.", registry=reg)
+        self.propagated_messages_total = Counter(
+            "alertmanager_silences_gossip_messages_propagated_total",
+            "Number of received gossip messages that have been further gossiped.", registry=reg)
+        reg.register(_ByState(count))
 
 
 class Silences:
@@ -173,7 +216,7 @@ class Silences:
         sil = replace(sil, updated_at=now)
         validate(sil)
         entry = Entry(sil, sil.ends_at + self._retention)
-        record = codec.encode_entry(entry)
+        record = encode_entry(entry)
         # Local changes win ties on updated_at (0.25 needs it strictly newer): two changes in
         # one clock tick are real with a FakeClock and must not be dropped.
         if self._accepts(entry, now, ties=True):
@@ -211,17 +254,17 @@ class Silences:
         """Fold records from a peer into the state (0.25 `Merge`): accepted records are
         re-gossiped unless the message was oversized (those already went to every peer)."""
         now = self._clock.now()
-        for e in codec.decode_state(data).values():
+        for e in decode_state(data).values():
             if not self._accepts(e, now, ties=False):
                 continue
-            self._keep(e, codec.encode_entry(e))
+            self._keep(e, encode_entry(e))
             if not oversized:
                 self._broadcast(data)
                 self.metrics.propagated_messages_total.inc()
 
     def marshal(self) -> bytes:
         """The whole state as delimited records: the snapshot file and the cluster full state."""
-        return codec.encode_state(list(self._st.values()))
+        return encode_state(list(self._st.values()))
 
     # -- maintenance ---------------------------------------------------------------------
 
@@ -286,3 +329,4 @@ class Silences:
         if self._file is not None:
             self._maintain_logged("Creating shutdown snapshot failed")
             self._file.close()
+

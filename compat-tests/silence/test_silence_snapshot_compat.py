@@ -16,7 +16,7 @@ from amclone.labels.matcher import MatchType
 from amclone.proto import wire
 from amclone.silence import SilenceMatcher, Silences, SnapshotFile
 from amclone.silence.api import sort_for_api, to_api
-from amclone.silence.codec import encode_entry
+from amclone.silence.snapshot import encode_entry
 from amclone.testing.procs import start_alertmanager
 from amclone.timeutil import SystemClock
 

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry
 from silence_builders import HOUR, MINUTE, T0, m, sil
 
 from amclone.silence import NotFoundError, SilenceError, Silences, SilenceState
-from amclone.silence.codec import Entry, encode_entry
+from amclone.silence.snapshot import Entry, encode_entry
 from amclone.timeutil import NS_PER_SECOND, FakeClock
 
 ACTIVE, PENDING, EXPIRED = SilenceState.ACTIVE, SilenceState.PENDING, SilenceState.EXPIRED

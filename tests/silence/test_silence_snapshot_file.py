@@ -16,8 +16,8 @@ from prometheus_client import CollectorRegistry
 from silence_builders import HOUR, MINUTE, T0, m, sil
 
 from amclone.proto import wire
-from amclone.silence import Silences, SnapshotFile, persist
-from amclone.silence.codec import decode_state, encode_entry
+from amclone.silence import Silences, SnapshotFile, snapshot
+from amclone.silence.snapshot import decode_state, encode_entry
 from amclone.timeutil import FakeClock
 
 
@@ -72,7 +72,7 @@ async def test_maintenance_rewrites_the_file_without_collected_silences(clock: F
 
 def test_appends_compact_the_file_once_it_outgrows_the_state(
         clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(persist, "_COMPACT_FLOOR", 2000)
+    monkeypatch.setattr(snapshot, "_COMPACT_FLOOR", 2000)
     store = open_store(clock, tmp_path)
     sid = store.set(sil(start=T0, end=T0 + HOUR))
     one = len(store.marshal())

@@ -9,7 +9,7 @@ from silence_builders import HOUR, T0, m, sil
 
 from amclone.proto import silence_pb2, wire
 from amclone.silence import SilenceError
-from amclone.silence.codec import Entry, decode_entry, decode_state, encode_entry, encode_state
+from amclone.silence.snapshot import Entry, decode_entry, decode_state, encode_entry, encode_state
 from amclone.timeutil import NS_PER_SECOND, ZERO_TIME
 
 S = replace(sil(m("alertname", "=", "HostDown"), m("b", "!~", "x|y"), m("c", "=~", "z"), m("d", "!=", ""),
