@@ -3,4 +3,4 @@
 from amclone.promql.engine import Engine, Plan, Result
 from amclone.promql.errors import EvalError, ParseError, PromQLError
 
-__all__ = ["Engine", "Plan", "Result", "EvalError", "ParseError", "PromQLError"]
+__all__ = ["Engine", "EvalError", "ParseError", "Plan", "PromQLError", "Result"]

@@ -6,6 +6,8 @@ update, ``min``/``max`` ignore NaN unless nothing else is there. ``topk``/``bott
 ``limit_ratio`` keep the input series' labels; the others output only the grouping labels.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import heapq
@@ -17,14 +19,23 @@ from amclone.promql.context import EvalContext
 from amclone.promql.errors import EvalError
 from amclone.promql.nodes import Node
 from amclone.promql.ratio import ratio_keeps
-from amclone.promql.value import NAME, Sample, Vector, format_float, kahan_inc, quantile_of
+from amclone.promql.value import (
+    NAME,
+    Sample,
+    Vector,
+    format_float,
+    kahan_inc,
+    kahan_mean,
+    quantile_of,
+    valid_label_name,
+)
 from amclone.tsdb.series import Labels
 
 _K_OPS = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 
 
 class AggregateNode(Node):
-    __slots__ = ("op", "expr", "param", "without", "grouping", "_gset")
+    __slots__ = ("_gset", "expr", "grouping", "op", "param", "without")
 
     def __init__(self, op: str, expr: Node, param: Node | None, without: bool, grouping: tuple[str, ...]) -> None:
         self.type = ast.VECTOR
@@ -72,7 +83,7 @@ class AggregateNode(Node):
     def _count_values(self, ctx: EvalContext, t: int) -> Vector:
         assert self.param is not None
         label = self.param.eval(ctx, t)
-        if not label or not _valid_label_name(label):
+        if not label or not valid_label_name(label):
             raise EvalError(f"invalid label name {_quote(label)}")
         vec: Vector = self.expr.eval(ctx, t)
         counts: dict[Labels, int] = {}
@@ -140,7 +151,7 @@ def _aggregate(op: str, values: list[float], param: Any) -> float:
             total, c = kahan_inc(v, total, c)
         return total if math.isinf(total) else total + c
     if op == "avg":
-        return _avg(values)
+        return kahan_mean(values)
     if op == "count":
         return float(len(values))
     if op == "group":
@@ -176,28 +187,6 @@ def _aggregate(op: str, values: list[float], param: Any) -> float:
     raise EvalError(f"unknown aggregation {op}")
 
 
-def _avg(values: list[float]) -> float:
-    total, c = values[0], 0.0
-    mean = 0.0
-    incremental = False
-    count = 1.0
-    for v in values[1:]:
-        count += 1
-        if not incremental:
-            nv, nc = kahan_inc(v, total, c)
-            if not math.isinf(nv):
-                total, c = nv, nc
-                continue
-            incremental = True
-            mean = total / (count - 1)
-            c /= count - 1
-        q = (count - 1) / count
-        mean, c = kahan_inc(v / count, q * mean, q * c)
-    if incremental:
-        return mean + c
-    return total / count + c / count
-
-
 def _g(v: float) -> str:
     """Go's ``%g`` for the values that appear in warnings."""
     if v != v:
@@ -205,22 +194,13 @@ def _g(v: float) -> str:
     if math.isinf(v):
         return "+Inf" if v > 0 else "-Inf"
     s = repr(v)
-    if s.endswith(".0"):
-        s = s[:-2]
+    s = s.removesuffix(".0")
     if "e" in s:
         mant, exp = s.split("e")
         sign = exp[0] if exp[0] in "+-" else "+"
         digits = exp.lstrip("+-").rjust(2, "0")
         s = f"{mant}e{sign}{digits}"
     return s
-
-
-def _valid_label_name(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _quote(s: str) -> str:

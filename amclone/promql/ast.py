@@ -8,7 +8,6 @@ PromQL value type the node yields ("scalar", "vector", "matrix", "string").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from amclone.tsdb.matchers import SeriesMatcher
 
@@ -116,9 +115,9 @@ class Call:
         return self.return_type
 
 
-Expr = Union[
-    NumberLiteral, StringLiteral, VectorSelector, MatrixSelector, Subquery, Unary, Binary, Aggregate, Call
-]
+Expr = (
+    NumberLiteral | StringLiteral | VectorSelector | MatrixSelector | Subquery | Unary | Binary | Aggregate | Call
+)
 
 COMPARISON_OPS = frozenset({"==", "!=", ">", "<", ">=", "<="})
 SET_OPS = frozenset({"and", "or", "unless"})

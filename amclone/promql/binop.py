@@ -4,11 +4,14 @@ matching with ``on``/``ignoring``/``group_left``/``group_right``, following Prom
 match group, and arithmetic drops the metric name at once while comparisons defer it.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
@@ -81,7 +84,7 @@ def _safe(fn: Callable[[float, float], float], a: float, b: float) -> float:
 
 
 class BinaryNode(Node):
-    __slots__ = ("op", "lhs", "rhs", "return_bool", "matching", "_sig_names", "_include")
+    __slots__ = ("_include", "_sig_names", "lhs", "matching", "op", "return_bool", "rhs")
 
     def __init__(self, op: str, lhs: Node, rhs: Node, return_bool: bool,
                  matching: ast.VectorMatching | None) -> None:
@@ -195,9 +198,10 @@ class BinaryNode(Node):
         out: Vector = []
         for ls in lhs:
             k = sig(ls.labels)
-            rs = right.get(k)
-            if rs is None:
+            found = right.get(k)
+            if found is None:
                 continue
+            rs = found
             fl, fr = (rs.value, ls.value) if swap else (ls.value, rs.value)
             if arith is not None:
                 value, keep = _safe(arith, fl, fr), True

@@ -1,8 +1,11 @@
 """Plan nodes for function calls: one for functions over a range vector, one for the rest."""
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
@@ -18,7 +21,7 @@ _COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
 class RangeCallNode(Node):
     """``f(range_vector, scalars...)``: evaluates the window per series, then ``fn`` on it."""
 
-    __slots__ = ("name", "fn", "matrix", "scalars", "keeps_name", "check_counter")
+    __slots__ = ("check_counter", "fn", "keeps_name", "matrix", "name", "scalars")
 
     def __init__(self, name: str, fn: RangeFn, matrix: MatrixSelectorNode | SubqueryNode,
                  scalars: Sequence[Node]) -> None:
@@ -36,6 +39,12 @@ class RangeCallNode(Node):
         range_ms = matrix.range_ms
         start = ref - range_ms
         args = [a.eval(ctx, t) for a in self.scalars]
+        if self.name == "quantile_over_time" and matrix_nonempty(matrix, ctx, t):
+            q = args[0]
+            if q != q or q < 0 or q > 1:
+                from amclone.promql.aggregate import _g
+
+                ctx.warn(f"PromQL warning: quantile value should be between 0 and 1, got {_g(q)}")
         fn = self.fn
         keeps = self.keeps_name
         out: Vector = []
@@ -52,8 +61,12 @@ class RangeCallNode(Node):
         return out
 
 
+def matrix_nonempty(matrix: MatrixSelectorNode | SubqueryNode, ctx: EvalContext, t: int) -> bool:
+    return bool(matrix.eval(ctx, t))
+
+
 class AbsentOverTimeNode(Node):
-    __slots__ = ("matrix", "labels")
+    __slots__ = ("labels", "matrix")
 
     def __init__(self, matrix: MatrixSelectorNode | SubqueryNode, labels: Labels) -> None:
         self.type = ast.VECTOR
@@ -67,7 +80,7 @@ class AbsentOverTimeNode(Node):
 
 
 class VectorCallNode(Node):
-    __slots__ = ("name", "impl", "args")
+    __slots__ = ("args", "impl", "name")
 
     def __init__(self, name: str, impl: VectorImpl, args: Sequence[Node], type_: str) -> None:
         self.type = type_

@@ -18,8 +18,19 @@ DEFAULT_SUBQUERY_STEP_MS = 60 * 1000
 
 
 class EvalContext:
-    __slots__ = ("querier", "start", "end", "interval", "lookback", "sub_step", "series_cache", "memo",
-                 "warnings", "infos", "max_samples")
+    __slots__ = (
+        "end",
+        "infos",
+        "interval",
+        "lookback",
+        "max_samples",
+        "memo",
+        "querier",
+        "series_cache",
+        "start",
+        "sub_step",
+        "warnings",
+    )
 
     def __init__(self, querier: Querier, start: int, end: int, interval: int,
                  lookback: int = DEFAULT_LOOKBACK_MS, sub_step: int = DEFAULT_SUBQUERY_STEP_MS) -> None:

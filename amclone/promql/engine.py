@@ -9,7 +9,7 @@ Times are int milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.compile import compile_expr
@@ -21,7 +21,7 @@ from amclone.promql.value import Matrix, Sample, Series, Vector, without_name
 from amclone.tsdb.head import Querier
 from amclone.tsdb.series import Labels
 
-Value = Union[float, str, Vector, Matrix]
+Value = float | str | Vector | Matrix
 _DUP = "vector cannot contain metrics with the same labelset"
 
 
@@ -40,7 +40,7 @@ class Result:
 class Plan:
     """A compiled query, reusable across executions and safe to share between them."""
 
-    __slots__ = ("text", "expr", "root", "engine")
+    __slots__ = ("engine", "expr", "root", "text")
 
     def __init__(self, text: str, expr: ast.Expr, root: Node, engine: Engine) -> None:
         self.text = text
@@ -141,6 +141,9 @@ class Engine:
     def compile(self, text: str) -> Plan:
         """Parse and plan ``text``; raises `ParseError` for invalid PromQL."""
         expr = parse(text)
+        return Plan(text, expr, compile_expr(expr), self)
+
+    def compile_ast(self, expr: ast.Expr, text: str = "") -> Plan:
         return Plan(text, expr, compile_expr(expr), self)
 
     def instant(self, text: str, t: int) -> Result:

@@ -6,13 +6,15 @@ Prometheus's: extrapolated ``rate``/``increase``/``delta`` with the 1.1x-average
 and the zero clamp for counters, Kahan sums, least-squares with the intercept at the evaluation time.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from amclone.promql.errors import EvalError
-from amclone.promql.value import kahan_inc, quantile_of
+from amclone.promql.value import kahan_inc, kahan_mean, quantile_of
 
 RangeFn = Callable[[list[int], list[float], int, int, int, int, Sequence[float]], "float | None"]
 # (ts, vs, range_start_ms, range_end_ms, range_ms, eval_t_ms, scalar_args) -> value or None
@@ -40,8 +42,7 @@ def _extrapolated(ts: list[int], vs: list[float], start: int, end: int, range_ms
         to_start = avg / 2
     if counter and result > 0 and vs[0] >= 0:
         to_zero = sampled * (vs[0] / result)
-        if to_zero < to_start:
-            to_start = to_zero
+        to_start = min(to_start, to_zero)
     if to_end >= threshold:
         to_end = avg / 2
     factor = (sampled + to_start + to_end) / sampled if sampled != 0 else 1.0
@@ -85,24 +86,7 @@ def f_idelta(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: 
 
 
 def f_avg(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
-    total, c, mean = vs[0], 0.0, 0.0
-    incremental = False
-    count = 1.0
-    for v in vs[1:]:
-        count += 1
-        if not incremental:
-            nv, nc = kahan_inc(v, total, c)
-            if not math.isinf(nv):
-                total, c = nv, nc
-                continue
-            incremental = True
-            mean = total / (count - 1)
-            c /= count - 1
-        q = (count - 1) / count
-        mean, c = kahan_inc(v / count, q * mean, q * c)
-    if incremental:
-        return mean + c
-    return total / count + c / count
+    return kahan_mean(vs)
 
 
 def f_sum(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:

@@ -6,12 +6,15 @@ because some need the node itself: ``timestamp(selector)`` reads sample times, `
 selector's matchers, ``label_replace`` has constant string arguments compiled once.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
@@ -19,7 +22,7 @@ from amclone.promql.errors import EvalError
 from amclone.promql.histogram import histogram_fraction, histogram_quantile
 from amclone.promql.mathfuncs import SIMPLE, go_floor
 from amclone.promql.nodes import Node, SelectorNode
-from amclone.promql.value import NAME, Sample, Vector, get_label, set_label
+from amclone.promql.value import NAME, Sample, Vector, get_label, set_label, valid_label_name
 from amclone.tsdb.matchers import MatchOp, SeriesMatcher
 from amclone.tsdb.series import Labels
 
@@ -36,6 +39,8 @@ def _simple(fn: Callable[[float], float]) -> VectorImpl:
 def _clamp(ctx: EvalContext, vec: Vector, lo: float, hi: float) -> Vector:
     if hi < lo:
         return []
+    if lo != lo or hi != hi:  # Go's math.Min/Max propagate NaN
+        return [Sample(s.labels, math.nan, True) for s in vec]
     return [Sample(s.labels, max(lo, min(hi, s.value)) if s.value == s.value else s.value, True) for s in vec]
 
 
@@ -135,16 +140,6 @@ def _sort_by_label(desc: bool) -> VectorImpl:
     return impl
 
 
-def _valid_label_name(name: str) -> bool:
-    if not name:
-        return False
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _expand(template: str, match: Any, names: dict[str, int]) -> str:
     """Go's ``Regexp.ExpandString``: ``$1``, ``${1}``, ``$name``, ``${name}``, ``$$``."""
     out: list[str] = []
@@ -183,7 +178,7 @@ def _expand(template: str, match: Any, names: dict[str, int]) -> str:
 
 
 def make_label_replace(args: Sequence[ast.Expr]) -> VectorImpl:
-    dst, repl, src, pattern = (a.value for a in args[1:5])  # type: ignore[union-attr]
+    dst, repl, src, pattern = (str(a.value) for a in args[1:5] if isinstance(a, ast.StringLiteral))
     try:
         matcher = SeriesMatcher("x", MatchOp.REGEX, pattern)
     except ValueError:
@@ -198,7 +193,7 @@ def make_label_replace(args: Sequence[ast.Expr]) -> VectorImpl:
     names = dict(compiled.groupindex)
 
     def impl(ctx: EvalContext, t: int, nodes: Sequence[Node]) -> Vector:
-        if not _valid_label_name(dst):
+        if not valid_label_name(dst):
             raise EvalError(f"invalid destination label name in label_replace(): {dst}")
         out: Vector = []
         for s in nodes[0].eval(ctx, t):
@@ -219,9 +214,9 @@ def f_label_join(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vector:
     sep = args[2].eval(ctx, t)
     srcs = [a.eval(ctx, t) for a in args[3:]]
     for src in srcs:
-        if not _valid_label_name(src):
+        if not valid_label_name(src):
             raise EvalError(f"invalid source label name in label_join(): {src}")
-    if not _valid_label_name(dst):
+    if not valid_label_name(dst):
         raise EvalError(f"invalid destination label name in label_join(): {dst}")
     out: Vector = []
     for s in args[0].eval(ctx, t):
@@ -234,7 +229,7 @@ def f_label_join(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vector:
 def _date(fn: Callable[[datetime], float]) -> VectorImpl:
     def at(secs: float) -> float:
         try:
-            return fn(datetime.fromtimestamp(int(secs), timezone.utc))
+            return fn(datetime.fromtimestamp(int(secs), UTC))
         except (OverflowError, ValueError, OSError):
             return math.nan
 
@@ -261,6 +256,53 @@ def f_histogram_fraction(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vect
     return histogram_fraction(ctx, args[0].eval(ctx, t), args[1].eval(ctx, t), args[2].eval(ctx, t))
 
 
+def f_histogram_quantiles(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vector:
+    vec = args[0].eval(ctx, t)
+    label = args[1].eval(ctx, t)
+    out: Vector = []
+    for qa in args[2:]:
+        q = qa.eval(ctx, t)
+        qs = _openmetrics_float(q)
+        for s in histogram_quantile(ctx, q, vec):
+            out.append(Sample(set_label(s.labels, label, qs), s.value, True))
+    return out
+
+
+def _openmetrics_float(v: float) -> str:
+    if v != v:
+        return "NaN"
+    if math.isinf(v):
+        return "+Inf" if v > 0 else "-Inf"
+    r = repr(v)
+    return r if ("." in r or "e" in r) else r + ".0"
+
+
+def f_step(ctx: EvalContext, t: int, args: Sequence[Node]) -> float:
+    return ctx.interval / 1000
+
+
+def f_range(ctx: EvalContext, t: int, args: Sequence[Node]) -> float:
+    return (ctx.end - ctx.start) / 1000
+
+
+def f_start(ctx: EvalContext, t: int, args: Sequence[Node]) -> float:
+    return ctx.start / 1000
+
+
+def f_end(ctx: EvalContext, t: int, args: Sequence[Node]) -> float:
+    return ctx.end / 1000
+
+
+def _min_max(pick: Callable[[float, float], float]) -> VectorImpl:
+    def impl(ctx: EvalContext, t: int, args: Sequence[Node]) -> float:
+        a, b = args[0].eval(ctx, t), args[1].eval(ctx, t)
+        if a != a or b != b:
+            return math.nan
+        return pick(a, b)
+
+    return impl
+
+
 def f_native_only(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vector:
     """histogram_count/sum/avg/stddev/stdvar: float samples are ignored, so floats give nothing."""
     for a in args:
@@ -280,6 +322,8 @@ VECTOR_FUNCTIONS.update({
     "minute": _date(lambda d: float(d.minute)), "month": _date(lambda d: float(d.month)),
     "year": _date(lambda d: float(d.year)),
     "histogram_quantile": f_histogram_quantile, "histogram_fraction": f_histogram_fraction,
+    "histogram_quantiles": f_histogram_quantiles, "step": f_step, "range": f_range, "start": f_start,
+    "end": f_end, "min_of": _min_max(min), "max_of": _min_max(max),
     "histogram_count": f_native_only, "histogram_sum": f_native_only, "histogram_avg": f_native_only,
     "histogram_stddev": f_native_only, "histogram_stdvar": f_native_only,
 })

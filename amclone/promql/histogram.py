@@ -6,6 +6,8 @@ the counts monotonic (reporting an info when real decreases had to be fixed, ign
 within 1e-12 relative), then interpolate linearly inside the bucket holding the rank.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math

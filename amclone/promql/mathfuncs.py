@@ -4,10 +4,12 @@ Python's ``math`` raises where Go returns a value (``math.Log(0)`` is -Inf, ``ma
 ``math.Exp(1000)`` +Inf), so each function here maps those cases the way Go does.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 INF = math.inf
 NAN = math.nan

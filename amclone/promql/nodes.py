@@ -5,6 +5,8 @@ scalars, ``str`` for strings, a `Vector` or a `Matrix`. Range queries call the r
 selectors fetch their series once per execution (cached in the context) and then only bisect.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -95,26 +97,20 @@ class SelectorNode(Node):
         return out
 
     def eval_with_times(self, ctx: EvalContext, t: int) -> list[tuple[Sample, int]]:
-        """Samples with their own timestamps, for ``timestamp(selector)``."""
+        """Samples with their own timestamps, for ``timestamp(selector)`` (off the hot path)."""
         ref = at_time(self.sel.at, ctx, t) - self.sel.offset_ms
-        lo = ref - ctx.lookback
         out = []
         for s in self.series(ctx):
-            ts = s.ts
-            i = bisect_right(ts, ref) - 1
-            if i < 0 or ts[i] <= lo:
-                continue
-            v = s.vs[i]
-            if v != v and s.stale_count and is_stale(v):
-                continue
-            out.append((Sample(s.labels, v, False), ts[i]))
+            v = s.last_at(ref, ctx.lookback)
+            if v is not None:
+                out.append((Sample(s.labels, v, False), s.ts[bisect_right(s.ts, ref) - 1]))
         return out
 
 
 class MatrixSelectorNode(Node):
     """A range selector: per series the samples in ``(t - range, t]`` (left-open, Prometheus 3)."""
 
-    __slots__ = ("selector", "range_ms")
+    __slots__ = ("range_ms", "selector")
 
     def __init__(self, selector: SelectorNode, range_ms: int) -> None:
         self.type = ast.MATRIX
@@ -142,7 +138,7 @@ class MatrixSelectorNode(Node):
 class SubqueryNode(Node):
     """``expr[range:step]``: the inner expression at absolute multiples of step in ``(t-range, t]``."""
 
-    __slots__ = ("inner", "range_ms", "step_ms", "offset", "at")
+    __slots__ = ("at", "inner", "offset", "range_ms", "step_ms")
 
     def __init__(self, inner: Node, q: ast.Subquery) -> None:
         self.type = ast.MATRIX

@@ -47,7 +47,34 @@ def parse(text: str) -> ast.Expr:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise ParseError(f"parse error: {exc}") from None
-    return _convert(raw)
+    fixes = _invalid_utf8_strings(text)
+    return _convert(raw, fixes)
+
+
+_STRING_LIT = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+_HEX_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+
+
+def _invalid_utf8_strings(text: str) -> dict[str, str]:
+    """Go strings are bytes: ``"a\\xc5z"`` is not valid UTF-8 there, so it is no valid label name.
+    The parser decodes ``\\xNN`` to code point NN; map such values to a surrogate-escaped form
+    that still fails UTF-8 encoding, so validation downstream rejects them as Prometheus does."""
+    out: dict[str, str] = {}
+    if "\\x" not in text:
+        return out
+    for lit in _STRING_LIT.findall(text):
+        if not _HEX_ESCAPE.search(lit):
+            continue
+        try:
+            raw = lit[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
+        except (UnicodeError, ValueError):
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            as_parsed = raw.decode("latin-1")
+            out[as_parsed] = raw.decode("utf-8", "surrogateescape")
+    return out
 
 
 def _ms(td: timedelta | None) -> int:
@@ -89,42 +116,44 @@ def _selector(node: Any) -> ast.VectorSelector:
     return ast.VectorSelector(node.name, tuple(matchers), _ms(node.offset), _at(node))
 
 
-def _convert(node: Any) -> ast.Expr:  # noqa: C901 - one branch per node kind
+def _convert(node: Any, fixes: dict[str, str] | None = None) -> ast.Expr:
+    if fixes is None:
+        fixes = {}
     if isinstance(node, pp.ParenExpr):
-        return _convert(node.expr)
+        return _convert(node.expr, fixes)
     if isinstance(node, pp.NumberLiteral):
         return ast.NumberLiteral(float(node.val))
     if isinstance(node, pp.StringLiteral):
-        return ast.StringLiteral(node.val)
+        return ast.StringLiteral(fixes.get(node.val, node.val))
     if isinstance(node, pp.VectorSelector):
         return _selector(node)
     if isinstance(node, pp.MatrixSelector):
         return ast.MatrixSelector(_selector(node.vector_selector), _ms(node.range))
     if isinstance(node, pp.SubqueryExpr):
-        return ast.Subquery(_convert(node.expr), _ms(node.range), _ms(node.step), _ms(node.offset), _at(node))
+        return ast.Subquery(_convert(node.expr, fixes), _ms(node.range), _ms(node.step), _ms(node.offset), _at(node))
     if isinstance(node, pp.UnaryExpr):
-        inner = _convert(node.expr)
+        inner = _convert(node.expr, fixes)
         if isinstance(inner, ast.NumberLiteral):
             return ast.NumberLiteral(-inner.value)
         return ast.Unary(inner)
     if isinstance(node, pp.BinaryExpr):
-        return _binary(node)
+        return _binary(node, fixes)
     if isinstance(node, pp.AggregateExpr):
         mod = node.modifier
         without = mod is not None and str(mod.type).endswith("Without")
         grouping = tuple(mod.labels) if mod is not None else ()
-        param = _convert(node.param) if node.param is not None else None
-        return ast.Aggregate(str(node.op), _convert(node.expr), param, without, grouping)
+        param = _convert(node.param, fixes) if node.param is not None else None
+        return ast.Aggregate(str(node.op), _convert(node.expr, fixes), param, without, grouping)
     if isinstance(node, pp.Call):
         func = node.func
-        args = tuple(_convert(a) for a in node.args)
+        args = tuple(_convert(a, fixes) for a in node.args)
         return ast.Call(func.name, args, _TYPES.get(str(func.return_type), ast.VECTOR))
     raise ParseError(f"unsupported expression {type(node).__name__}")
 
 
-def _binary(node: Any) -> ast.Binary:
+def _binary(node: Any, fixes: dict[str, str]) -> ast.Binary:
     op = str(node.op)
-    lhs, rhs = _convert(node.lhs), _convert(node.rhs)
+    lhs, rhs = _convert(node.lhs, fixes), _convert(node.rhs, fixes)
     mod = node.modifier
     return_bool = bool(mod is not None and mod.return_bool)
     matching: ast.VectorMatching | None = None

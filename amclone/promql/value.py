@@ -9,6 +9,8 @@ matters because a rule evaluation creates one per matching series.
 ``label_replace(rate(x[1m]), "__name__", ...)`` and ``by (__name__)`` still see the name.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import math
@@ -90,6 +92,40 @@ def kahan_inc(inc: float, total: float, c: float) -> tuple[float, float]:
     return t, c
 
 
+def kahan_mean(values: list[float]) -> float:
+    """Mean via a compensated sum, switching to an incremental mean if the sum overflows
+    (``avg`` and ``avg_over_time``)."""
+    total, c, mean = values[0], 0.0, 0.0
+    incremental = False
+    count = 1.0
+    for v in values[1:]:
+        count += 1
+        if not incremental:
+            nv, nc = kahan_inc(v, total, c)
+            if not math.isinf(nv):
+                total, c = nv, nc
+                continue
+            incremental = True
+            mean = total / (count - 1)
+            c /= count - 1
+        q = (count - 1) / count
+        mean, c = kahan_inc(v / count, q * mean, q * c)
+    if incremental:
+        return mean + c
+    return total / count + c / count
+
+
+def valid_label_name(name: str) -> bool:
+    """Prometheus 3 accepts any non-empty valid UTF-8 label name."""
+    if not name:
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def format_float(v: float) -> str:
     """Go's ``strconv.FormatFloat(v, 'f', -1, 64)``: shortest digits, never an exponent."""
     if v != v:
@@ -99,8 +135,7 @@ def format_float(v: float) -> str:
     r = repr(v)
     if "e" in r or "E" in r:
         r = format(Decimal(r), "f")
-    if r.endswith(".0"):
-        r = r[:-2]
+    r = r.removesuffix(".0")
     if r == "-0":
         return "-0"
     return r

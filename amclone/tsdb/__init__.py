@@ -17,7 +17,19 @@ from amclone.tsdb.series import (
 from amclone.tsdb.stale import NORMAL_NAN, STALE_NAN, is_stale
 
 __all__ = [
-    "DEFAULT_RETENTION_MS", "Head", "Querier", "MatchOp", "RegexError", "SeriesMatcher", "AppendError",
-    "DuplicateSampleError", "Labels", "MemSeries", "OutOfBoundsError", "OutOfOrderError", "NORMAL_NAN",
-    "STALE_NAN", "is_stale",
+    "DEFAULT_RETENTION_MS",
+    "NORMAL_NAN",
+    "STALE_NAN",
+    "AppendError",
+    "DuplicateSampleError",
+    "Head",
+    "Labels",
+    "MatchOp",
+    "MemSeries",
+    "OutOfBoundsError",
+    "OutOfOrderError",
+    "Querier",
+    "RegexError",
+    "SeriesMatcher",
+    "is_stale",
 ]

@@ -76,8 +76,7 @@ class Head:
         if self.max_time - t > self.retention_ms:
             raise OutOfBoundsError()
         self.series_for(labels).append(t, v, self.ooo_window_ms)
-        if t > self.max_time:
-            self.max_time = t
+        self.max_time = max(self.max_time, t)
         self.samples_appended += 1
 
     def truncate(self, mint: int | None = None) -> int:

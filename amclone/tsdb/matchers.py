@@ -8,8 +8,9 @@ the shared `amclone.labels.regex` module when it is present, so a pattern means 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import re2
 
@@ -65,7 +66,7 @@ class SeriesMatcher:
             fn = _compile(self.value)
         else:
             inner = _compile(self.value)
-            fn = lambda s: not inner(s)  # noqa: E731
+            fn = lambda s: not inner(s)
         object.__setattr__(self, "matches", fn)
 
     @property

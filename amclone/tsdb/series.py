@@ -7,6 +7,8 @@ are stored as the stale NaN itself (arrays keep NaN payload bits) and counted, s
 filtering when a series never went stale.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 from array import array
@@ -40,7 +42,7 @@ class OutOfBoundsError(AppendError):
 class MemSeries:
     """Samples of one label set, ordered by timestamp."""
 
-    __slots__ = ("ref", "labels", "label_map", "ts", "vs", "stale_count", "__weakref__")
+    __slots__ = ("__weakref__", "label_map", "labels", "ref", "stale_count", "ts", "vs")
 
     def __init__(self, ref: int, labels: Labels) -> None:
         self.ref = ref

@@ -6,6 +6,8 @@ is a real value. The two can only be told apart by their bits, never by comparin
 check goes through `is_stale`.
 """
 
+# ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
+
 from __future__ import annotations
 
 import struct
