@@ -33,6 +33,10 @@ class AlertStatusInfo:
 
     `pending_silences` and `silences_version` are the silencer's cache (not shown by the API):
     0.25's Silencer skips re-querying silences when the version has not moved.
+
+    API v1 prints Go's nil slices: for a marked alert an empty ``silencedBy``/``inhibitedBy`` is
+    ``null``, for an unmarked one (state `unprocessed`) ``[]`` [verified, 0.25 GET /api/v1/alerts];
+    v2 always prints ``[]``. The state alone tells which case applies.
     """
 
     state: AlertState
