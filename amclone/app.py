@@ -1,0 +1,189 @@
+"""The composition root: the one module that builds concrete classes and wires them together.
+
+Order follows Alertmanager 0.25's main.go, because the order is observable: state is loaded from
+``--storage.path`` before anything serves, the configuration is loaded before the HTTP listeners
+open (a bad config exits 1 without ever listening), every successful reload swaps the route tree,
+receivers and (later) inhibitor and dispatcher at once, and shutdown writes the final silence
+snapshot and flushes the alert log before the process exits 0.
+
+Seams for components that come later are marked ``SEAM``: the inhibitor (a `Muter` consulted
+before the silencer), the dispatcher (alert groups, notifications) and the gossip peer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from prometheus_client import CollectorRegistry
+
+from amclone import config as amconfig
+from amclone.alerts import AlertStore, AlertWAL, IngestMetrics, Marker
+from amclone.api.metrics import ServerMetrics
+from amclone.api.server import HttpServer, ServerOptions
+from amclone.api.state import ApiConfig, ApiDeps, ReloadError
+from amclone.dispatch.route import Route
+from amclone.silence import Silencer, Silences, SnapshotFile
+from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
+
+log = logging.getLogger("amclone.app")
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    listen_address: str = ""
+    advertise_address: str = ""
+    peers: tuple[str, ...] = ()
+    peer_timeout_ns: int = 15 * NS_PER_SECOND
+    gossip_interval_ns: int = 200_000_000
+    pushpull_interval_ns: int = 60 * NS_PER_SECOND
+    tcp_timeout_ns: int = 10 * NS_PER_SECOND
+    probe_timeout_ns: int = 500_000_000
+    probe_interval_ns: int = NS_PER_SECOND
+    settle_timeout_ns: int = 60 * NS_PER_SECOND
+    reconnect_interval_ns: int = 10 * NS_PER_SECOND
+    reconnect_timeout_ns: int = 6 * 3600 * NS_PER_SECOND
+    tls_config: str = ""
+    allow_insecure_advertise: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    config_file: str
+    storage_path: str
+    external_url: str = "http://localhost:9093"
+    route_prefix: str = "/"
+    listen_addresses: tuple[str, ...] = ("127.0.0.1:9093",)
+    web_config_file: str = ""
+    systemd_socket: bool = False
+    get_concurrency: int = 0
+    timeout_ns: int = 0
+    ui_path: str = "/usr/share/prometheus/alertmanager/ui/"
+    retention_ns: int = 120 * 3600 * NS_PER_SECOND
+    maintenance_interval_ns: int = 15 * 60 * NS_PER_SECOND
+    alerts_gc_interval_ns: int = 30 * 60 * NS_PER_SECOND
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    features: frozenset[str] = frozenset()
+
+
+class App:
+    def __init__(self, opts: Options, clock: Clock | None = None,
+                 registry: CollectorRegistry | None = None) -> None:
+        self.opts = opts
+        self.clock: Clock = clock or SystemClock()
+        self.registry = registry or CollectorRegistry()
+        self.metrics = ServerMetrics(self.registry)
+        self.metrics.cluster_enabled.set(0)  # SEAM: 1 once the gossip peer exists
+        storage = Path(opts.storage_path)
+        self.marker = Marker(registry=self.registry)
+        self.silences = Silences(self.clock, retention_ns=opts.retention_ns,
+                                 snapshot=SnapshotFile.in_dir(storage), registry=self.registry)
+        self.silencer = Silencer(self.silences, self.marker)
+        self.alerts = AlertStore(self.clock, self.marker, gc_interval=opts.alerts_gc_interval_ns,
+                                 wal=AlertWAL(storage / "alerts"),
+                                 on_delete=lambda a: self.silencer.forget(a.fingerprint),
+                                 registry=self.registry)
+        self.ingest = IngestMetrics(self.registry)
+        self.coordinator = amconfig.Coordinator(opts.config_file, registry=self.registry) \
+            if hasattr(amconfig, "Coordinator") else None
+        if self.coordinator is not None:
+            self.coordinator.subscribe(self._apply)
+        self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,
+                            silences=self.silences, ingest=self.ingest, reload=self.reload,
+                            set_alert_status=self._set_alert_status, groups=None,  # SEAM: dispatcher
+                            cluster=None, uptime=self.clock.now())
+        self.http = HttpServer(self.deps, self.metrics, ServerOptions(
+            route_prefix=opts.route_prefix, get_concurrency=opts.get_concurrency,
+            timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path))
+        self._reload_lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._started = False
+
+    # -- configuration ------------------------------------------------------------------------
+
+    def _set_alert_status(self, labels: Mapping[str, str]) -> None:
+        # SEAM: the inhibitor's mutes(labels) runs first, as in 0.25's api.Update callback.
+        self.silencer.mutes(labels)
+
+    def _apply(self, cfg: Any) -> None:
+        """What 0.25's coordinator subscriber does on every successful load."""
+        route = Route.from_config(cfg.route)
+        active: set[str] = set()
+        route.walk(lambda r: active.add(r.opts.receiver))
+        integrations = sum(len(r.integrations()) for r in cfg.receivers if r.name in active)
+        self.metrics.receivers.set(len(active))
+        self.metrics.integrations.set(integrations)
+        # SEAM: rebuild templates, the notification pipeline, inhibitor and dispatcher here.
+        self.deps.config = ApiConfig(
+            receivers=tuple(r.name for r in cfg.receivers),
+            resolve_timeout=cfg.global_config.resolve_timeout,
+            original=_marshal(cfg),
+            route=route,
+            json=_config_json(cfg),
+        )
+
+    def load_config(self) -> None:
+        """One load through the coordinator (raises `amclone.config.ConfigError`)."""
+        if self.coordinator is not None:
+            self.coordinator.reload()
+        else:  # until amclone.config.Coordinator lands: the same load, without its metrics
+            clog = logging.getLogger("amclone.config")
+            clog.info("Loading configuration file", extra={"file": self.opts.config_file})
+            try:
+                self._apply(amconfig.load_file(self.opts.config_file))
+            except amconfig.ConfigError as e:
+                clog.error("Loading configuration file failed",
+                           extra={"file": self.opts.config_file, "err": str(e)})
+                raise
+            clog.info("Completed loading of configuration file", extra={"file": self.opts.config_file})
+
+    async def reload(self) -> None:
+        """SIGHUP and POST /-/reload; a failed load keeps the running config."""
+        async with self._reload_lock:
+            try:
+                self.load_config()
+            except amconfig.ConfigError as e:
+                raise ReloadError(str(e)) from None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> list[str]:
+        """Load state and config, then listen; raises on any failure, before serving."""
+        await self.alerts.start()
+        self.load_config()
+        bound = await self.http.start(list(self.opts.listen_addresses), self.opts.systemd_socket)
+        self._started = True
+        return bound
+
+    async def run(self) -> None:
+        """Serve until `request_stop`; maintenance runs beside it."""
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(self.silences.run_maintenance(
+                self.opts.maintenance_interval_ns / NS_PER_SECOND, self._stop))
+            await self._stop.wait()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    async def stop(self) -> None:
+        """Stop serving, then write the final snapshot and flush the alert log."""
+        self._stop.set()
+        await self.http.stop()
+        await self.alerts.stop()
+        self.silences.close()
+
+
+def _marshal(cfg: Any) -> str:
+    marshal = getattr(amconfig, "marshal_yaml", None)
+    if marshal is not None:
+        return str(marshal(cfg))
+    return str(cfg.original)  # until amclone.config.marshal_yaml lands
+
+
+def _config_json(cfg: Any) -> Any:
+    fn = getattr(amconfig, "marshal_json", None)
+    return fn(cfg) if fn is not None else None
+

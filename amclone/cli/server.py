@@ -1,0 +1,159 @@
+"""`amclone`: the server, started the way Alertmanager 0.25's ``cmd/alertmanager`` starts.
+
+The steps and their failure modes follow main.go, so init scripts and supervisors see the same
+behaviour: flag errors exit 1 with kingpin's message; data directory, cluster address, external
+URL, configuration and listener problems are logged with Alertmanager's messages and exit 1
+before (or instead of) serving; SIGHUP reloads; SIGTERM/SIGINT stop gracefully and exit 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+from typing import Any, Sequence
+
+from amclone import config as amconfig
+from amclone.api.server import split_host_port
+from amclone.api.state import ReloadError
+from amclone.api.version import BUILD
+from amclone.api.webconfig import WebConfigError
+from amclone.app import App, ClusterOptions, Options
+from amclone.cli import flags as cliflags
+from amclone.cli import logfmt
+from amclone.config import gourl
+from amclone.labels import parse as matcher_parse
+
+log = logging.getLogger("amclone.main")
+
+
+def _prog() -> str:
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "amclone"
+    return "amclone" if name in ("__main__.py", "-c", "") else name
+
+
+def external_url(listen: str, external: str) -> str:
+    """0.25 ``extURL``: the URL templates and links use; raises ValueError with its texts."""
+    if external == "":
+        _, port = split_host_port(listen)
+        if port == "":
+            log.warning("no port found for listen address", extra={"address": listen})
+        external = f"http://{socket.gethostname()}:{port}/"
+    u = gourl.parse(external)
+    if u.scheme not in ("http", "https"):
+        raise ValueError(f"{_q(str(u))}: invalid {_q(u.scheme)} scheme, only 'http' and 'https' are supported")
+    path = u.path.rstrip("/")
+    if path and not path.startswith("/"):
+        path = "/" + path
+    return str(u.with_path(path))
+
+
+def _q(s: str) -> str:
+    from amclone.compat.goquote import quote
+
+    return quote(s)
+
+
+def route_prefix(flag: str, ext: str) -> str:
+    if flag == "":
+        flag = gourl.parse(ext).path
+    return "/" + flag.strip("/")
+
+
+def _matcher_mode(features: frozenset[str]) -> None:
+    if "utf8-strict-mode" in features:
+        matcher_parse.set_mode("utf8")
+    else:
+        matcher_parse.set_mode("classic")  # 0.25's only parser (newer AMs default to fallback)
+
+
+def build_options(v: dict[str, Any]) -> Options:
+    listen = tuple(v["web.listen-address"])
+    ext = external_url(listen[0] if listen else ":9093", v["web.external-url"])
+    return Options(
+        config_file=v["config.file"], storage_path=v["storage.path"], external_url=ext,
+        route_prefix=route_prefix(v["web.route-prefix"], ext), listen_addresses=listen,
+        web_config_file=v["web.config.file"], systemd_socket=v["web.systemd-socket"],
+        get_concurrency=v["web.get-concurrency"], timeout_ns=v["web.timeout"], ui_path=v["web.ui-path"],
+        retention_ns=v["data.retention"], maintenance_interval_ns=v["data.maintenance-interval"],
+        alerts_gc_interval_ns=v["alerts.gc-interval"],
+        cluster=ClusterOptions(
+            listen_address=v["cluster.listen-address"], advertise_address=v["cluster.advertise-address"],
+            peers=tuple(v["cluster.peer"]), peer_timeout_ns=v["cluster.peer-timeout"],
+            gossip_interval_ns=v["cluster.gossip-interval"], pushpull_interval_ns=v["cluster.pushpull-interval"],
+            tcp_timeout_ns=v["cluster.tcp-timeout"], probe_timeout_ns=v["cluster.probe-timeout"],
+            probe_interval_ns=v["cluster.probe-interval"], settle_timeout_ns=v["cluster.settle-timeout"],
+            reconnect_interval_ns=v["cluster.reconnect-interval"],
+            reconnect_timeout_ns=v["cluster.reconnect-timeout"], tls_config=v["cluster.tls-config"],
+            allow_insecure_advertise=v["cluster.allow-insecure-public-advertise-address-discovery"]),
+        features=cliflags.parse_features(v["enable-feature"]),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    result = cliflags.build(_prog()).run(list(sys.argv[1:] if argv is None else argv))
+    v = result.values
+    logfmt.setup(v["log.level"], v["log.format"])
+    log.info("Starting Alertmanager", extra={"version": BUILD.info()})
+    log.info("", extra={"build_context": BUILD.build_context()})
+    try:
+        features = cliflags.parse_features(v["enable-feature"])
+    except ValueError as e:
+        log.error("error parsing the feature flag list", extra={"err": str(e)})
+        return 1
+    _matcher_mode(features)
+    try:
+        os.makedirs(v["storage.path"], mode=0o777, exist_ok=True)
+    except OSError as e:
+        log.error("Unable to create data directory", extra={"err": f"mkdir {v['storage.path']}: {e.strerror}"})
+        return 1
+    if v["cluster.listen-address"]:
+        try:
+            split_host_port(v["cluster.listen-address"])
+        except ValueError as e:
+            log.error("unable to initialize gossip mesh", extra={"err": f"invalid listen address: {e}"})
+            return 1
+        log.warning("clustering is not implemented yet: running standalone, status shows it disabled",
+                    extra={"listen_address": v["cluster.listen-address"]})
+    try:
+        opts = build_options(v)
+    except ValueError as e:
+        log.error("failed to determine external URL", extra={"err": str(e)})
+        return 1
+    return asyncio.run(serve(opts))
+
+
+async def serve(opts: Options) -> int:
+    app = App(opts)
+    try:
+        await app.start()
+    except amconfig.ConfigError:
+        await app.stop()  # the coordinator has logged why
+        return 1
+    except (OSError, WebConfigError, ValueError) as e:
+        log.error("Listen error", extra={"err": str(e)})
+        await app.stop()
+        return 1
+    loop = asyncio.get_running_loop()
+
+    async def hup() -> None:
+        try:
+            await app.reload()
+        except ReloadError:
+            pass  # already logged by the coordinator
+
+    def term(signame: str) -> None:
+        log.info(f"Received {signame}, exiting gracefully...")
+        app.request_stop()
+
+    loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(hup()))
+    loop.add_signal_handler(signal.SIGTERM, term, "SIGTERM")
+    loop.add_signal_handler(signal.SIGINT, term, "SIGTERM")
+    try:
+        await app.run()
+    finally:
+        await app.stop()
+    return 0
