@@ -103,3 +103,14 @@ def test_overlap_condition(new: tuple[int, int], expected: bool) -> None:
 def test_alerts_are_hashable() -> None:
     a, b = mk(NOW, NOW + S, NOW), mk(NOW, NOW + S, NOW)
     assert len({a, b}) == 1 and hash(a) == hash(b)
+
+
+def test_hand_written_init_matches_the_fields() -> None:
+    import dataclasses
+    import inspect
+
+    params = list(inspect.signature(Alert.__init__).parameters)[1:]
+    assert params == [f.name for f in dataclasses.fields(Alert)]
+    a = Alert({"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True)
+    assert [getattr(a, f.name) for f in dataclasses.fields(Alert)][:-1] == [{"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True]
+    assert repr(a).startswith("Alert(labels={'a': '1'}")
