@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summ
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from amclone.labels.matcher import Matcher
+from amclone.silence.index import MatchIndex
 from amclone.silence.model import (
     NotFoundError,
     Silence,
@@ -92,7 +92,8 @@ class Silences:
         self._file = snapshot
         self._st: dict[str, Entry] = {}
         self._version = 0
-        self._matchers: dict[str, tuple[Silence, tuple[Matcher, ...]]] = {}
+        self._generation = 0  # every change to _st, GC included: keeps the index fresh
+        self._index = MatchIndex()
         self._broadcast: Callable[[bytes], None] = lambda b: None
         self.metrics = SilenceMetrics(registry, self.count_state)
         if snapshot is not None:
@@ -140,30 +141,21 @@ class Silences:
 
     def _query(self, ids: Iterable[str] | None, states: Collection[SilenceState] | None,
                matches: Mapping[str, str] | None) -> list[Silence]:
-        if ids is None:
-            base = [e.silence for e in self._st.values()]
-        else:
+        if ids is not None:
             base = [e.silence for i in ids if (e := self._st.get(i)) is not None]
+        elif matches is not None:
+            base = self._index.candidates(self._st, self._generation, matches)
+        else:
+            base = [e.silence for e in self._st.values()]
         now = self._clock.now()
         out = []
         for s in base:
             if states is not None and s.state(now) not in states:
                 continue
-            if matches is not None and not self._matches(s, matches):
+            if matches is not None and not self._index.matches(s, matches):
                 continue
             out.append(s)
         return out
-
-    def _matches(self, s: Silence, labels: Mapping[str, str]) -> bool:
-        cached = self._matchers.get(s.id)
-        if cached is None or cached[0] is not s:
-            try:
-                compiled = tuple(m.compile() for m in s.matchers)
-            except ValueError as e:  # a bad pattern that came in from a file or a peer
-                raise SilenceError(str(e)) from e
-            cached = (s, compiled)
-            self._matchers[s.id] = cached
-        return all(m.matches(labels.get(m.name, "")) for m in cached[1])
 
     # -- changing ------------------------------------------------------------------------
 
@@ -228,6 +220,7 @@ class Silences:
             self._file.append(record)  # durable before the caller can acknowledge
         self._st[entry.silence.id] = entry
         self._version += 1
+        self._generation += 1
         if self._file is not None and self._file.wants_compaction():
             try:
                 self.snapshot()
@@ -280,7 +273,7 @@ class Silences:
                     raise SilenceError("unexpected zero expiration timestamp")
                 if e.expires_at <= now:
                     del self._st[sid]
-                    self._matchers.pop(sid, None)
+                    self._generation += 1
                     n += 1
             return n
         finally:
