@@ -21,8 +21,8 @@ def alert(clock: FakeClock, i: int, ends: int = 3600, **labels: str) -> Alert:
                  f"http://gen/{i}", i % 2 == 0)
 
 
-async def open_store(path: Path, clock: FakeClock, **kw: int) -> tuple[AlertStore, AlertWAL]:
-    wal = AlertWAL(path, **kw)
+async def open_store(path: Path, clock: FakeClock, compact_bytes: int = 32 << 20) -> tuple[AlertStore, AlertWAL]:
+    wal = AlertWAL(path, compact_bytes=compact_bytes)
     store = AlertStore(clock, Marker(), wal=wal, gc_interval=600 * S)
     await store.start()
     return store, wal
@@ -158,8 +158,6 @@ async def test_failed_write_fails_the_put_and_later_puts_recover(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from amclone.alerts import wal as wal_mod
-
     clock = FakeClock()
     store, _ = await open_store(tmp_path, clock)
     await store.put([alert(clock, 1)])
@@ -172,11 +170,11 @@ async def test_failed_write_fails_the_put_and_later_puts_recover(tmp_path: Path,
             raise OSError(5, "Input/output error")
         real(fd)
 
-    monkeypatch.setattr(wal_mod.os, "fdatasync", failing)
+    monkeypatch.setattr(os, "fdatasync", failing)
     with pytest.raises(OSError, match="Input/output error"):
         await store.put([alert(clock, 2)])
     await store.put([alert(clock, 3)])
-    monkeypatch.setattr(wal_mod.os, "fdatasync", real)
+    monkeypatch.setattr(os, "fdatasync", real)
     assert len(list(tmp_path.glob("wal-*.log"))) == 2  # continued in a fresh segment
     before = state(store)
     store2, _ = await open_store(tmp_path, clock)
