@@ -85,6 +85,7 @@ def _validate(c: dict[str, Any], extended: bool) -> None:
             raise ConfigError(f"notification config name {quote(rcv.name)} is not unique")
         receivers.append(finalize_receiver(rcv, g))
         names.add(rcv.name)
+    c["global_"] = _aliased_global_urls(g, [r for r in c["receivers"] if r is not None])
     c["receivers"] = tuple(receivers)
     route: Route | None = c["route"]
     if route is None:
@@ -108,6 +109,18 @@ def _validate(c: dict[str, Any], extended: bool) -> None:
             raise ConfigError(f"time interval {quote(ti.name)} is not unique")
         ti_names.add(ti.name)
     _check_intervals(route, ti_names)
+
+
+def _aliased_global_urls(g: GlobalConfig, raw: list[Receiver]) -> GlobalConfig:
+    """0.25 appends "/" to an inherited OpsGenie/WeChat/VictorOps URL *through the shared pointer*,
+    so the global URL itself changes (and `/api/v2/status` shows it) once any receiver inherits it."""
+    changes = {}
+    for attr, kind in (("opsgenie_api_url", "opsgenie_configs"), ("wechat_api_url", "wechat_configs"),
+                       ("victorops_api_url", "victorops_configs")):
+        url = getattr(g, attr)
+        if url is not None and any(c.api_url is None for r in raw for c in getattr(r, kind)):
+            changes[attr] = url.with_trailing_slash()
+    return replace(g, **changes) if changes else g
 
 
 def _config_type(extended: bool) -> Struct[Any]:
@@ -177,23 +190,43 @@ def _os_reason(e: OSError) -> str:
 
 
 def resolve_filepaths(base: str, cfg: Config) -> Config:
-    """resolveFilepaths: template globs and every http_config's files (not receivers' *_file keys)."""
+    """resolveFilepaths: template globs and every http_config's files (not receivers' *_file keys).
+
+    Receivers without their own http_config share the global one (a Go pointer), and 0.25 calls
+    SetDirectory on it once for the global block and once more per sharing integration; with a
+    relative config directory the paths really are joined that many times, so we do the same.
+    """
     templates = tuple(join_dir(base, t) if t else t for t in cfg.templates)
     g = cfg.global_
-    if g is not None and g.http_config is not None:
-        g = replace(g, http_config=g.http_config.with_directory(base))
+    shared = g.http_config if g is not None else None
+    uses = 1 + sum(1 for rcv in cfg.receivers for _, c in _http_integrations(rcv) if c.http_config is shared)
+    resolved_shared = shared
+    if shared is not None:
+        for _ in range(uses):
+            resolved_shared = resolved_shared.with_directory(base)  # type: ignore[union-attr]
     receivers = []
     for rcv in cfg.receivers:
-        changes = {}
-        for attr in rcv.__dataclass_fields__:
-            if not attr.endswith("_configs") or attr == "email_configs":
-                continue
-            items = getattr(rcv, attr)
-            if items and hasattr(items[0], "http_config"):
-                changes[attr] = tuple(replace(c, http_config=c.http_config.with_directory(base))
-                                      if c.http_config is not None else c for c in items)
-        receivers.append(replace(rcv, **changes) if changes else rcv)
+        changes: dict[str, list[Any]] = {}
+        for attr, c in _http_integrations(rcv):
+            if c.http_config is None:
+                new = c
+            elif c.http_config is shared:
+                new = replace(c, http_config=resolved_shared)
+            else:
+                new = replace(c, http_config=c.http_config.with_directory(base))
+            changes.setdefault(attr, []).append(new)
+        receivers.append(replace(rcv, **{k: tuple(v) for k, v in changes.items()}) if changes else rcv)
+    if g is not None:
+        g = replace(g, http_config=resolved_shared)
     return replace(cfg, templates=templates, global_=g, receivers=tuple(receivers))
+
+
+def _http_integrations(rcv: Receiver) -> list[tuple[str, Any]]:
+    out = []
+    for attr in rcv.__dataclass_fields__:
+        if attr.endswith("_configs") and attr != "email_configs":
+            out.extend((attr, c) for c in getattr(rcv, attr) if hasattr(c, "http_config"))
+    return out
 
 
 def template_files(cfg: Config) -> list[str]:

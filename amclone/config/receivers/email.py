@@ -91,3 +91,16 @@ def finalize(ec: EmailConfig, g: GlobalConfig) -> EmailConfig:
     if ec.require_tls is None:
         changes["require_tls"] = g.smtp_require_tls
     return replace(ec, **changes)
+
+
+def with_notifier_headers(ec: EmailConfig) -> EmailConfig:
+    """0.25's email.New adds Subject, To and From headers to the config it is given.
+
+    It mutates the loaded config in place, so every running Alertmanager shows them in
+    `/api/v2/status` for receivers that a route uses; the notifier needs them too.
+    """
+    headers = dict(ec.headers)
+    headers.setdefault("Subject", DEFAULT_SUBJECT)
+    headers.setdefault("To", ec.to)
+    headers.setdefault("From", ec.from_)
+    return replace(ec, headers=headers)

@@ -130,7 +130,6 @@ def _og_defaults() -> OpsGenieConfig:
 def _og_validate(c: dict[str, Any]) -> None:
     if c["api_key"].value and c["api_key_file"]:
         raise ConfigError("at most one of api_key & api_key_file must be configured")
-    out = []
     for r in c["responders"]:
         if not (r.id or r.username or r.name):
             raise ConfigError(f"opsGenieConfig responder {r.go_repr()} has to have at least one of id, "
@@ -140,13 +139,11 @@ def _og_validate(c: dict[str, Any]) -> None:
             err = check_template(r.type)
             if err:
                 raise ConfigError(f"opsGenieConfig responder {r.go_repr()} type is not a valid template: {err}")
-        else:
-            r = replace(r, type=r.type.lower())
-            if r.type not in _OPSGENIE_TYPES:
-                raise ConfigError(f"opsGenieConfig responder {r.go_repr()} type does not match valid options "
-                                  "^(team|teams|user|escalation|schedule)$")
-        out.append(r)
-    c["responders"] = tuple(out)
+        elif r.type.lower() not in _OPSGENIE_TYPES:
+            # 0.25 lower-cases a copy of the responder: the config keeps the type as written.
+            low = replace(r, type=r.type.lower())
+            raise ConfigError(f"opsGenieConfig responder {low.go_repr()} type does not match valid options "
+                              "^(team|teams|user|escalation|schedule)$")
 
 
 OPSGENIE_CONFIGS = integration_list(OpsGenieConfig, "OpsGenieConfig", _og_defaults, _og_validate)

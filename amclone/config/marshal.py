@@ -1,0 +1,230 @@
+"""`marshal_yaml(config)`: the YAML Alertmanager 0.25 prints for a loaded config.
+
+This is `Config.String()` (yaml.v2 Marshal), shown by `/api/v2/status` as `config.original` and by
+`amtool config show`. yaml.v2 writes struct fields in declaration order, drops `omitempty` fields
+whose value is Go's zero (recursively for structs), lets types print themselves (secrets as
+``<secret>``, URLs re-assembled, durations compact, matchers as text) and sorts map keys with its
+own "natural" order. Scalar quoting and line folding are decided by libyaml's emitter, which
+go-yaml ports; PyYAML's C binding of libyaml emits our event stream.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import unicodedata
+from typing import Any
+
+import yaml
+
+from amclone.compat.duration import format_go_duration, format_model_duration
+from amclone.config.godecode import Custom, FieldSpec, Lazy, Ptr, Struct, struct_fields
+from amclone.config.httpconfig import TLS_VERSION
+from amclone.config.types import (
+    DURATION, SECRET_TOKEN, TEXT_DURATION, URL, CommonURL, HostPort, Regexp, Secret, SecretURL,
+)
+from amclone.config.receivers.email import with_notifier_headers
+from amclone.config.yamlnode import plain_safe
+from amclone.labels.matcher import Matcher
+from amclone.timeinterval import TimeInterval
+from amclone.timeinterval import marshal as ti_marshal
+
+Tree = Any  # ("map", items, flow) | ("seq", items, flow) | ("str", text) | ("raw", text)
+_NULL = ("raw", "null")
+
+
+def marshal_yaml(config: Any, *, running: bool = True) -> str:
+    """The config as yaml.v2 marshals it (ends with a newline).
+
+    With `running` (the default) it is the config as a running Alertmanager reports it: building
+    the email notifiers of receivers that routes use adds their default headers to the config.
+    """
+    if running:
+        config = as_running(config)
+    tree = _struct(config)
+    events: list[Any] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    _events(tree, events)
+    events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    out = yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True, width=80, indent=2)
+    return str(out)
+
+
+def _events(t: Tree, ev: list[Any]) -> None:
+    kind = t[0]
+    if kind == "map":
+        ev.append(yaml.MappingStartEvent(anchor=None, tag=None, implicit=True, flow_style=t[2]))
+        for k, v in t[1]:
+            _events(("str", k), ev)
+            _events(v, ev)
+        ev.append(yaml.MappingEndEvent())
+    elif kind == "seq":
+        ev.append(yaml.SequenceStartEvent(anchor=None, tag=None, implicit=True, flow_style=t[2]))
+        for item in t[1]:
+            _events(item, ev)
+        ev.append(yaml.SequenceEndEvent())
+    elif kind == "raw":
+        ev.append(yaml.ScalarEvent(anchor=None, tag=None, implicit=(True, True), value=t[1], style=None))
+    else:
+        s = t[1]
+        style = "|" if "\n" in s else (None if plain_safe(s) else '"')
+        ev.append(yaml.ScalarEvent(anchor=None, tag=None, implicit=(True, True), value=s, style=style))
+
+
+def as_running(config: Any) -> Any:
+    """The config after 0.25's main.go built the notifiers of every receiver a route uses."""
+    if config.route is None:
+        return config
+    active = {r.receiver for r in config.route.walk()}
+    receivers = tuple(
+        dataclasses.replace(r, email_configs=tuple(with_notifier_headers(e) for e in r.email_configs))
+        if r.name in active and r.email_configs else r
+        for r in config.receivers)
+    return dataclasses.replace(config, receivers=receivers)
+
+
+# --- Go values to trees --------------------------------------------------------------------
+
+def _struct(obj: Any, flow: bool = False) -> Tree:
+    items = []
+    for name, spec in struct_fields(type(obj)):
+        value = getattr(obj, name)
+        if spec.omitempty and _is_zero(value, spec):
+            continue
+        items.append((spec.key, _value(value, spec.typ, spec.flow)))
+    return ("map", items, flow)
+
+
+def _unwrap(typ: Any) -> Any:
+    while isinstance(typ, (Ptr, Lazy)):
+        typ = typ.target if isinstance(typ, Ptr) else typ._get()
+    return typ
+
+
+def _is_zero(value: Any, spec: FieldSpec) -> bool:
+    """yaml.v2's isZero for the Go value behind `value` (pointers: nil; structs: all fields zero)."""
+    if value is None:
+        return True
+    if isinstance(spec.typ, Ptr):
+        return False
+    return _zero_value(value)
+
+
+def _zero_value(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (Secret, HostPort)):
+        return not value
+    if isinstance(value, CommonURL):
+        return value.url is None
+    if isinstance(value, (str, int, bool, tuple, list, dict)):
+        return not value
+    if isinstance(value, (URL, SecretURL, Regexp, TimeInterval)):
+        return False
+    if dataclasses.is_dataclass(value):
+        return all(_zero_value(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if hasattr(value, "__len__"):
+        return len(value) == 0
+    return False
+
+
+def _value(value: Any, typ: Any, flow: bool = False) -> Tree:
+    base = _unwrap(typ)
+    if value is None:
+        return _NULL
+    if base is DURATION:
+        return ("str", format_model_duration(value))
+    if base is TEXT_DURATION:
+        return ("str", format_go_duration(value))
+    if base is TLS_VERSION:
+        # common 0.39/0.40 (Debian's build) give TLSVersion a pointer-receiver MarshalYAML that
+        # yaml.v2 never calls on a struct field: the uint16 itself is printed (771 for TLS12).
+        return ("raw", str(value))
+    if isinstance(value, Secret):
+        return ("str", SECRET_TOKEN) if value else _NULL
+    if isinstance(value, SecretURL):
+        return ("str", SECRET_TOKEN)
+    if isinstance(value, URL):
+        return ("str", str(value))
+    if isinstance(value, CommonURL):
+        return ("str", str(value)) if value.url is not None else _NULL
+    if isinstance(value, HostPort):
+        return ("str", str(value))
+    if isinstance(value, Regexp):
+        return ("str", value.original) if value.original else _NULL
+    if isinstance(value, Matcher):
+        return ("str", str(value))
+    if isinstance(value, TimeInterval):
+        return _plain(ti_marshal(value), _TI_FLOW)
+    if isinstance(value, bool):
+        return ("raw", "true" if value else "false")
+    if isinstance(value, int):
+        return ("raw", str(value))
+    if isinstance(value, str):
+        return ("str", value)
+    if isinstance(value, (tuple, list)):
+        item_typ = getattr(base, "item", None) or getattr(getattr(base, "inner", None), "item", None)
+        return ("seq", [_value(v, item_typ) for v in value], flow)
+    if isinstance(value, dict):
+        vt = getattr(base, "value", None) or getattr(getattr(base, "inner", None), "value", None)
+        keys = sorted(value, key=functools.cmp_to_key(_key_cmp))
+        return ("map", [(k, _value(value[k], vt)) for k in keys], flow)
+    if dataclasses.is_dataclass(value):
+        return _struct(value, flow)
+    raise TypeError(f"cannot marshal {type(value).__name__}")
+
+
+_TI_FLOW = frozenset({"weekdays", "days_of_month", "months", "years", "location"})
+
+
+def _plain(data: Any, flow_keys: frozenset[str] = frozenset(), flow: bool = False) -> Tree:
+    """Plain data (a time interval's printed form) in the given key order."""
+    if isinstance(data, dict):
+        return ("map", [(k, _plain(v, frozenset(), k in flow_keys)) for k, v in data.items()], flow)
+    if isinstance(data, (list, tuple)):
+        return ("seq", [_plain(v) for v in data], flow)
+    return ("str", str(data))
+
+
+def _key_cmp(a: str, b: str) -> int:
+    """yaml.v2's keyList.Less for string keys: letters before digits, digit runs numerically."""
+    return -1 if _less(a, b) else (1 if _less(b, a) else 0)
+
+
+def _is_letter(c: str) -> bool:
+    return unicodedata.category(c).startswith("L")
+
+
+def _less(a: str, b: str) -> bool:
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            continue
+        al, bl = _is_letter(a[i]), _is_letter(b[i])
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if a[i] == "0" or b[i] == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdigit():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdigit():
+            an = an * 10 + int(a[ai])
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdigit():
+            bn = bn * 10 + int(b[bi])
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
+
+
+__all__ = ["marshal_yaml", "Custom", "Struct"]
