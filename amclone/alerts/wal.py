@@ -15,7 +15,8 @@ fdatasync costs ~0.2 ms here plus ~3 ms per MB, so under load a group holds many
 throughput is bound by encoding, not by the disk; with a single client each put waits one sync.
 
 Compaction (a snapshot, then deleting old segments) starts when the log written since the last
-snapshot exceeds ``max(compact_bytes, 2 x snapshot size)``, at start-up when old segments were
+snapshot exceeds ``max(compact_bytes, compact_ratio x snapshot size)`` (so the work of rewriting
+the snapshot stays proportional to what was logged), at start-up when old segments were
 replayed, and at a clean shutdown. New writes go to a fresh segment meanwhile.
 
 A torn or corrupt frame (a crash mid-write) ends its segment: the rest of that segment is
@@ -62,9 +63,11 @@ def _fsync_dir(path: Path) -> None:
 class AlertWAL:
     """The `AlertLog` of `amclone.alerts.store.AlertStore`, in `directory` (created if needed)."""
 
-    def __init__(self, directory: Path | str, *, compact_bytes: int = 32 << 20, sync: bool = True) -> None:
+    def __init__(self, directory: Path | str, *, compact_bytes: int = 32 << 20, compact_ratio: float = 2.0,
+                 sync: bool = True) -> None:
         self.dir = Path(directory)
         self.compact_bytes = compact_bytes
+        self.compact_ratio = compact_ratio
         self.sync = sync
         self._segment = 0  # segment new frames go to
         self._covered = 0  # last segment the snapshot on disk covers
@@ -192,7 +195,7 @@ class AlertWAL:
                 self.stats["frames"] += len(waiters)
                 self.stats["bytes"] += len(data)
                 self._since_snapshot += len(data)
-                if self._since_snapshot >= max(self.compact_bytes, 2 * self._snapshot_size):
+                if self._since_snapshot >= max(self.compact_bytes, self.compact_ratio * self._snapshot_size):
                     self._start_compaction()
             if self._queue:
                 self._wake.set()

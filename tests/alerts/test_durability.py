@@ -19,14 +19,16 @@ from amclone.timeutil import SystemClock
 CHILD = Path(__file__).with_name("durability_child.py")
 
 
-def run_and_kill(storage: Path, min_acks: int) -> dict[int, int]:
-    """Start the child, wait for `min_acks` acknowledgements, SIGKILL it; acked count per worker."""
+def run_and_kill(storage: Path, min_acks: int) -> tuple[dict[int, int], int]:
+    """Start the child, wait for `min_acks` acknowledgements, SIGKILL it; acked count per worker
+    and the number of compactions the child had finished."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, str(CHILD), str(storage)], stdout=subprocess.PIPE, env=env,
                             start_new_session=True)
     assert proc.stdout is not None
     acked: dict[int, int] = {}
     acks = 0
+    compactions = 0
     buf = b""
     deadline = time.monotonic() + 30
     try:
@@ -44,6 +46,7 @@ def run_and_kill(storage: Path, min_acks: int) -> dict[int, int]:
                 parts = line.split()
                 if parts and parts[0] == b"ok":
                     acked[int(parts[1])] = int(parts[2])
+                    compactions = int(parts[3])
                     acks += 1
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -52,18 +55,21 @@ def run_and_kill(storage: Path, min_acks: int) -> dict[int, int]:
     rest = buf + proc.stdout.read()
     for line in rest.split(b"\n"):
         parts = line.split()
-        if len(parts) == 3 and parts[0] == b"ok":
+        if len(parts) == 4 and parts[0] == b"ok":
             acked[int(parts[1])] = int(parts[2])
     proc.stdout.close()
     assert acks >= min_acks, f"only {acks} acknowledgements"
-    return acked
+    return acked, compactions
 
 
 async def test_kill_9_loses_no_acknowledged_alert(tmp_path: Path) -> None:
     storage = tmp_path / "alerts"
+    max_compactions = 0
     for round_ in range(3):
-        acked = run_and_kill(storage, min_acks=150 + 100 * round_)
-        store = AlertStore(SystemClock(), Marker(), wal=AlertWAL(storage))
+        acked, compactions = run_and_kill(storage, min_acks=150 + 100 * round_)
+        max_compactions = max(max_compactions, compactions)
+        wal = AlertWAL(storage)
+        store = AlertStore(SystemClock(), Marker(), wal=wal)
         await store.start()
         have: dict[str, set[int]] = {}
         for a in store.list():
@@ -72,3 +78,4 @@ async def test_kill_9_loses_no_acknowledged_alert(tmp_path: Path) -> None:
         for w, n in acked.items():
             missing = set(range(n)) - have.get(f"W{w}", set())
             assert not missing, f"round {round_}: worker {w} lost {len(missing)} of {n} acknowledged alerts"
+    assert max_compactions > 0, "the child never compacted: the kill could not land in a compaction"
