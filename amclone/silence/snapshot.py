@@ -151,14 +151,24 @@ class SnapshotFile:
 
     def append(self, record: bytes) -> None:
         """Add records and make them durable before returning."""
+        created = False
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        view = memoryview(record)
-        while view:
-            n = os.write(self._fd, view)
-            view = view[n:]
-        os.fsync(self._fd)
+        end = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(record)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError:
+            # A half-written record (disk full) would sit in the middle of the file once the
+            # next append succeeds; cut it off so the file stays loadable.
+            os.ftruncate(self._fd, end)
+            raise
+        if created:
+            _fsync_dir(self.path.parent)  # the new name must survive a power cut too
         self._appended += len(record)
 
     def wants_compaction(self) -> bool:
@@ -182,11 +192,7 @@ class SnapshotFile:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        dfd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        _fsync_dir(self.path.parent)
         self._compact_size = len(data)
         self._appended = 0
         return len(data)
@@ -195,3 +201,11 @@ class SnapshotFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -146,7 +146,9 @@ class Silences:
         elif matches is not None:
             base = self._index.candidates(self._st, self._generation, matches)
         else:
-            base = [e.silence for e in self._st.values()]
+            # list() copies in one step: a scrape from another thread may count states while
+            # the loop changes silences.
+            base = [e.silence for e in list(self._st.values())]
         now = self._clock.now()
         out = []
         for s in base:

@@ -152,3 +152,22 @@ def test_acknowledged_silences_survive_kill_9(tmp_path: Path) -> None:
     known = {s.id for s in store.query()[0]}
     assert set(acked) <= known
     assert len(known) >= 300
+
+
+def test_a_failed_append_leaves_the_file_as_it_was(
+        clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(clock, tmp_path)
+    sid = store.set(sil(start=T0, end=T0 + HOUR))
+    before = (tmp_path / "silences").read_bytes()
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(os, "fsync", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            store.set(sil(start=T0, end=T0 + 2 * HOUR))
+    assert (tmp_path / "silences").read_bytes() == before
+    assert [s.id for s in store.query()[0]] == [sid]  # not acknowledged, not kept
+    store.set(sil(start=T0, end=T0 + 3 * HOUR))
+    assert len(open_store(clock, tmp_path).query()[0]) == 2
