@@ -66,3 +66,7 @@ class Silencer:
         pending = sorted(s.id for s in found if s.state(now) is SilenceState.PENDING)
         self._marker.set_silenced(fp, active, pending, version)
         return bool(active)
+
+    def forget(self, fp: int) -> None:
+        """Nothing to drop: the cache lives in the marker, which the alert store clears when an
+        alert goes. Kept for callers wired to the earlier, Silencer-held cache."""
