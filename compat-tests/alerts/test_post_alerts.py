@@ -186,3 +186,37 @@ def test_v1_invalid_names_fail_the_whole_request(am: str, body: list[dict[str, A
     assert status == 400
     assert json.loads(out) == {"status": "error", "errorType": "bad_data", "error": errors[0]}
     assert metrics(am) == before  # rejected while decoding: nothing counted, nothing stored
+
+
+def test_random_post_sequences_end_in_the_same_state(am: str) -> None:
+    """Differential check of overlap + Merge: random spans (some resolved, some via v1 with the
+    Timeout flag) posted to both; the visible alerts and their spans must agree."""
+    import random
+
+    rng = random.Random(20250)
+    store = AlertStore(SystemClock(), Marker())
+    base = FUTURE + 10 * H
+    steps = [-3 * H, -2 * H, -H, -30 * M, 0, 30 * M, H, 2 * H, 3 * H]
+    for k in range(40):
+        name = f"Rand{k}"
+        for _ in range(rng.randint(2, 4)):
+            starts = base + rng.choice(steps)
+            ends = starts + rng.choice([M, 30 * M, H, 2 * H, 4 * H])
+            if rng.random() < 0.2:  # resolved: its end lies in the past
+                starts, ends = PAST - 2 * H + rng.choice(steps), PAST + rng.choice(steps)
+                starts = min(starts, ends)
+            version = rng.choice(["v1", "v2"])
+            body = [{"labels": {"alertname": name, "suite": "random"}, "startsAt": iso(starts),
+                     "endsAt": iso(ends)}]
+            if version == "v1" and rng.random() < 0.5:
+                body[0]["timeout"] = True
+            status, out = post(am + f"/api/{version}/alerts", body)
+            assert status == 200, out
+            store.apply(prepare(decode(body), now=time.time_ns(), resolve_timeout=RESOLVE_TIMEOUT).alerts)
+            time.sleep(0.002)
+    theirs = {a["labels"]["alertname"]: (a["startsAt"], a["endsAt"])
+              for a in get_json(am + "/api/v2/alerts?filter=suite%3D%22random%22")}
+    now = time.time_ns()
+    ours = {a.name: (iso(a.starts_at), iso(a.ends_at)) for a in store.list() if not a.resolved_at(now)}
+    assert ours == theirs
+    assert len(theirs) > 10
