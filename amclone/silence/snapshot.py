@@ -134,6 +134,7 @@ class SnapshotFile:
         """The stored state (empty when there is no file). A record cut short by a crash was
         never acknowledged, so it is dropped with a warning and the file rewritten without it;
         any other damage raises, as 0.25 refuses to start on it."""
+        self._remove_stale_temp_files()
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -155,7 +156,8 @@ class SnapshotFile:
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            # Mode 0666 as Go's os.Create: the umask decides.
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         end = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             view = memoryview(record)
@@ -180,7 +182,7 @@ class SnapshotFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f"{self.path.name}.{secrets.randbits(63):x}")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             try:
                 view = memoryview(data)
                 while view:
@@ -196,6 +198,14 @@ class SnapshotFile:
         self._compact_size = len(data)
         self._appended = 0
         return len(data)
+
+    def _remove_stale_temp_files(self) -> None:
+        # A rewrite cut short by a crash leaves `silences.<hex>` behind (0.25 leaves it too).
+        for p in self.path.parent.glob(f"{self.path.name}.*"):
+            suffix = p.name[len(self.path.name) + 1:]
+            if suffix and all(c in "0123456789abcdef" for c in suffix) and p.is_file():
+                log.info("removing %s, left by an interrupted snapshot", p)
+                p.unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._fd is not None:

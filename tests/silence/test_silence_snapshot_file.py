@@ -171,3 +171,10 @@ def test_a_failed_append_leaves_the_file_as_it_was(
     assert [s.id for s in store.query()[0]] == [sid]  # not acknowledged, not kept
     store.set(sil(start=T0, end=T0 + 3 * HOUR))
     assert len(open_store(clock, tmp_path).query()[0]) == 2
+
+
+def test_temp_files_of_an_interrupted_rewrite_are_removed_on_load(clock: FakeClock, tmp_path: Path) -> None:
+    (tmp_path / "silences.5f3a9c0d1e2b").write_bytes(b"partial")
+    (tmp_path / "silences.bak").write_bytes(b"someone's copy")
+    open_store(clock, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["silences.bak"]
