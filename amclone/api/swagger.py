@@ -56,8 +56,10 @@ def empty(status: int = 200) -> web.Response:
 
 
 def error_response(e: ApiError) -> web.Response:
+    """go-openapi errors.ServeError: json.Marshal, so no trailing newline (unlike payloads)."""
     status = 422 if e.code >= 600 else e.code
-    return json_response({"code": e.code, "message": e.message}, status)
+    return web.Response(status=status, body=gojson.dumps({"code": e.code, "message": e.message}).encode(),
+                        headers={"Content-Type": "application/json"})
 
 
 def required(name: str, where: str = "body") -> ApiError:
@@ -246,7 +248,7 @@ async def read_body(request: web.Request, name: str, t: GoType) -> Any:
 def validate_alerts(alerts: list[Any] | None) -> None:
     """models.PostableAlerts.Validate: the first failing alert's first failing field."""
     for i, a in enumerate(alerts or []):
-        if not a:  # null or {} elements are skipped (swag.IsZero)
+        if a is None:  # null elements are skipped (swag.IsZero of a nil pointer)
             continue
         url = a.get("generatorURL")
         if url and not is_request_uri(url):

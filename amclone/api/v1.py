@@ -60,6 +60,13 @@ _SILENCE = GoType("struct", "types.Silence", fields=(
     ("endsAt", _TIME), ("updatedAt", _TIME), ("createdBy", _STR), ("comment", _STR)))
 
 
+class _NilMap(dict[str, str]):
+    """An alert posted through v1 without annotations: Go keeps a nil map and prints null."""
+
+
+NIL_MAP = _NilMap()
+
+
 def ok(data: Any = None) -> web.Response:
     body: dict[str, Any] = {"status": "success"}
     if data is not None:
@@ -166,7 +173,9 @@ class V1:
             for name in labels:
                 if not matcher_parse.is_valid_label_name(name) or name == "":
                     return bad(f"{gojson.dumps(name)} is not a valid label name")
-            posted.append(PostedAlert(labels, a.get("annotations") or {}, a.get("startsAt") or ZERO_TIME,
+            annotations = a.get("annotations")
+            posted.append(PostedAlert(labels, NIL_MAP if annotations is None else annotations,
+                                      a.get("startsAt") or ZERO_TIME,
                                       a.get("endsAt") or ZERO_TIME, a.get("generatorURL") or "",
                                       bool(a.get("Timeout"))))
         prepared = prepare(posted, now=self.deps.clock.now(),
@@ -267,7 +276,7 @@ def _alert(a: Alert, receivers: list[str], st: Any) -> dict[str, Any]:
     fresh = st is UNPROCESSED
     return {
         "labels": _sorted(a.labels),
-        "annotations": _sorted(a.annotations),
+        "annotations": None if isinstance(a.annotations, _NilMap) else _sorted(a.annotations),
         "startsAt": format_rfc3339nano(a.starts_at),
         "endsAt": format_rfc3339nano(a.ends_at),
         "generatorURL": a.generator_url,
