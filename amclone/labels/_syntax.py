@@ -8,6 +8,9 @@ tests/labels/test_regex.py). The C++ parser accepts, and Go rejects:
 - capture names with non-ASCII letters, ``(?P<ñ>x)``: Go ``invalid named capture``;
 - scripts newer than Go 1.19's Unicode 13 tables, ``\\p{Vithkuqi}``: ``invalid character class range``;
 - more than 1000 levels of nesting: ``expression nests too deeply`` (C++ has no such limit).
+  Go measures the height of its parse tree; this scan counts capturing groups only (plus the
+  concatenation and leaf every `^(?:x)$` has), a lower bound: it never rejects what Go accepts,
+  but ``(``x997 ``ab*`` ``)``x997 or 501 nested ``(a|...)`` pass here and fail in Go.
 
 Each offending construct is rewritten into one the C++ parser rejects with the same error code,
 and `restore` maps the rewrite back so the reported expression is the user's text. Go reports the
@@ -43,90 +46,116 @@ def _is_capture_name_char(ch: str) -> bool:
     return ch == "_" or (ch.isascii() and ch.isalnum())
 
 
+class _Scanner:
+    """One left-to-right pass; `out` collects the rewritten pattern."""
+
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.out: list[str] = []
+        self.restore: dict[str, str] = {}
+        self.groups: list[bool] = []  # open groups, True where capturing
+        self.depth = self.max_depth = 0
+
+    def placeholder(self, key: str, original: str) -> None:
+        self.restore[key] = original
+        self.out.append(key)
+
+    def unicode_class(self, i: int) -> int:
+        """At ``\\p{`` or ``\\P{``: rewrite a script Go does not know; return the next index."""
+        p = self.p
+        end = p.find("}", i + 3)
+        if end > 0 and p[i + 3:end].lstrip("^") in _NEW_SCRIPTS:
+            self.placeholder(f"\\p{{X{_MARK}{len(self.restore)}}}", p[i:end + 1])
+            return end + 1
+        self.out.append(p[i:i + 3])
+        return i + 3
+
+    def escape(self, i: int) -> int:
+        p, n = self.p, len(self.p)
+        nxt = p[i + 1]
+        if nxt == "Q":  # \Q...\E is literal text: nothing inside it is syntax
+            end = p.find("\\E", i + 2)
+            stop = n if end < 0 else end + 2
+            self.out.append(p[i:stop])
+            return stop
+        if nxt == "C":
+            self.placeholder("\\" + _MARK, "\\C")
+            return i + 2
+        if nxt in "pP" and i + 2 < n and p[i + 2] == "{":
+            return self.unicode_class(i)
+        self.out.append(p[i:i + 2])
+        return i + 2
+
+    def bracket(self, i: int) -> int:
+        """A character class: only ``\\p{...}`` inside it needs a rewrite."""
+        p, n = self.p, len(self.p)
+        j = i + 1
+        if j < n and p[j] == "^":
+            j += 1
+        if j < n and p[j] == "]":  # a leading ] is literal
+            j += 1
+        self.out.append(p[i:j])
+        while j < n and p[j] != "]":
+            if p[j] == "\\" and j + 1 < n:
+                if p[j + 1] in "pP" and j + 2 < n and p[j + 2] == "{":
+                    j = self.unicode_class(j)
+                else:
+                    self.out.append(p[j:j + 2])
+                    j += 2
+                continue
+            if p.startswith("[:", j):
+                end = p.find(":]", j + 2)
+                if end > 0:
+                    self.out.append(p[j:end + 2])
+                    j = end + 2
+                    continue
+            self.out.append(p[j])
+            j += 1
+        if j < n:
+            self.out.append("]")
+            j += 1
+        return j
+
+    def group(self, i: int) -> int:
+        p = self.p
+        if p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i):
+            self.out.append("(?<!")  # C++ rejects lookbehind; reported as Go's `(?<`
+            return i + 3
+        capturing = not p.startswith("(?", i) or p.startswith("(?P<", i)
+        self.groups.append(capturing)
+        if capturing:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+        if p.startswith("(?P<", i):
+            end = p.find(">", i + 4)
+            name = p[i + 4:end] if end > 0 else ""
+            if name and not all(_is_capture_name_char(c) for c in name):
+                self.placeholder(f"(?P<-{_MARK}{len(self.restore)}>", p[i:end + 1])
+                return end + 1
+        self.out.append("(")
+        return i + 1
+
+    def run(self) -> GoSyntax:
+        p, n = self.p, len(self.p)
+        i = 0
+        while i < n:
+            ch = p[i]
+            if ch == "\\" and i + 1 < n:
+                i = self.escape(i)
+            elif ch == "[":
+                i = self.bracket(i)
+            elif ch == "(":
+                i = self.group(i)
+            else:
+                if ch == ")" and self.groups and self.groups.pop():
+                    self.depth -= 1
+                self.out.append(ch)
+                i += 1
+        # Only capturing groups add tree levels in Go (non-capturing ones merge into their parent),
+        # plus the concatenation `^(?:x)$` makes and the leaf below.
+        return GoSyntax("".join(self.out), self.restore, self.max_depth + 2 > _MAX_HEIGHT)
+
+
 def go_only_errors(pattern: str) -> GoSyntax:
     """Scan `pattern` the way Go's parser tokenises it and rewrite the constructs listed above."""
-    out: list[str] = []
-    restore: dict[str, str] = {}
-    depth = max_depth = 0
-    i, n = 0, len(pattern)
-
-    def placeholder(key: str, original: str) -> str:
-        restore[key] = original
-        return key
-
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < n:
-            nxt = pattern[i + 1]
-            if nxt == "Q":  # \Q...\E is literal text: nothing inside it is syntax
-                end = pattern.find("\\E", i + 2)
-                stop = n if end < 0 else end + 2
-                out.append(pattern[i:stop])
-                i = stop
-                continue
-            if nxt == "C":
-                out.append(placeholder("\\" + _MARK, "\\C"))
-                i += 2
-                continue
-            if nxt in "pP" and i + 2 < n and pattern[i + 2] == "{":
-                end = pattern.find("}", i + 3)
-                if end > 0:
-                    name = pattern[i + 3:end].lstrip("^")
-                    if name in _NEW_SCRIPTS:
-                        original = pattern[i:end + 1]
-                        out.append(placeholder(f"\\p{{X{_MARK}{len(restore)}}}", original))
-                        i = end + 1
-                        continue
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            i = _skip_class(pattern, i, out)
-            continue
-        if ch == "(":
-            if pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
-                out.append("(?<!")  # C++ rejects lookbehind; reported as Go's `(?<`
-                i += 3
-                continue
-            if pattern.startswith("(?P<", i):
-                end = pattern.find(">", i + 4)
-                name = pattern[i + 4:end] if end > 0 else ""
-                if end > 0 and name and not all(_is_capture_name_char(c) for c in name):
-                    out.append(placeholder(f"(?P<-{_MARK}{len(restore)}>", pattern[i:end + 1]))
-                    i = end + 1
-                    depth += 1
-                    max_depth = max(max_depth, depth)
-                    continue
-            if not pattern.startswith("(?", i) or pattern.startswith("(?P<", i):
-                depth += 1
-                max_depth = max(max_depth, depth)
-        elif ch == ")" and depth > 0:
-            depth -= 1
-        out.append(ch)
-        i += 1
-    # Only capturing groups add tree levels in Go (non-capturing ones merge into their parent).
-    too_deep = max_depth + 2 > _MAX_HEIGHT
-    return GoSyntax("".join(out), restore, too_deep)
-
-
-def _skip_class(pattern: str, i: int, out: list[str]) -> int:
-    """Copy a bracket expression unchanged; its contents are never group or escape syntax we rewrite."""
-    n = len(pattern)
-    j = i + 1
-    if j < n and pattern[j] == "^":
-        j += 1
-    if j < n and pattern[j] == "]":  # a leading ] is literal
-        j += 1
-    while j < n and pattern[j] != "]":
-        if pattern[j] == "\\" and j + 1 < n:
-            j += 2
-            continue
-        if pattern.startswith("[:", j):
-            end = pattern.find(":]", j + 2)
-            if end > 0:
-                j = end + 2
-                continue
-        j += 1
-    stop = min(j + 1, n)
-    out.append(pattern[i:stop])
-    return stop
+    return _Scanner(pattern).run()

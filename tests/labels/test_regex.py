@@ -12,6 +12,12 @@ import pytest
 from amclone.labels.regex import RegexError, compile_anchored, compile_unanchored
 
 GO_VERDICTS: list[tuple[str, str | None]] = [
+    ('(x{500}){3}?', 'invalid repeat count: `{3}?`'),
+    ('x{2,1}?', 'invalid repeat count: `{2,1}`'),
+    ('x{1001}?', 'invalid repeat count: `{1001}`'),
+    ('x{1001,}?', 'invalid repeat count: `{1001,}`'),
+    ('a{2}{3}?', 'invalid nested repetition operator: `{2}{3}?`'),
+    ('a**?', 'invalid nested repetition operator: `**?`'),
     ('(', 'missing closing ): `^(?:()$`'),
     ('a)', 'unexpected ): `^(?:a))$`'),
     ('[a', 'missing closing ]: `[a)$`'),
