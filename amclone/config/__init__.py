@@ -6,14 +6,33 @@ Alertmanager's own message; `marshal_yaml(config)` is the text `/api/v2/status` 
 """
 
 from amclone.config.config import Config, load, load_file, resolve_filepaths, template_files
+from amclone.config.coordinator import Coordinator, config_hash
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
+from amclone.config.marshal import marshal_yaml
 from amclone.config.receivers import Receiver
 from amclone.config.route import InhibitRule, Route
 from amclone.config.timeintervals import NamedTimeInterval
 from amclone.config.types import URL, HostPort, Regexp, Secret, SecretURL
 
 __all__ = [
-    "Config", "ConfigError", "GlobalConfig", "HostPort", "InhibitRule", "NamedTimeInterval", "Receiver",
-    "Regexp", "Route", "Secret", "SecretURL", "URL", "load", "load_file", "resolve_filepaths", "template_files",
+    "URL",
+    "Config",
+    "ConfigError",
+    "Coordinator",
+    "GlobalConfig",
+    "HostPort",
+    "InhibitRule",
+    "NamedTimeInterval",
+    "Receiver",
+    "Regexp",
+    "Route",
+    "Secret",
+    "SecretURL",
+    "config_hash",
+    "load",
+    "load_file",
+    "marshal_yaml",
+    "resolve_filepaths",
+    "template_files",
 ]

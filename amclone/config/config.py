@@ -9,6 +9,7 @@ duplicate names, root route rules, receiver and time interval references), then 
 newer global keys); the default is 0.25's, which rejects those keys as 0.25 does.
 """
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
 import glob as _glob
@@ -18,11 +19,11 @@ from typing import Any
 
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError, DecodeAbort
-from amclone.config.globalconf import EXTENDED_GLOBAL, GLOBAL, GlobalConfig, check_global, default_global
+from amclone.config.globalconf import GLOBAL, GlobalConfig, check_global, default_global
 from amclone.config.godecode import Decoder, Struct, TypeErrors, gofield
 from amclone.config.httpconfig import join_dir
 from amclone.config.receivers import RECEIVERS, Receiver, finalize_receiver
-from amclone.config.route import EXTENDED_INHIBIT_RULES, INHIBIT_RULES, ROUTE_PTR, InhibitRule, Route
+from amclone.config.route import INHIBIT_RULES, ROUTE_PTR, InhibitRule, Route
 from amclone.config.timeintervals import MUTE_TIME_INTERVALS, TIME_INTERVALS, NamedTimeInterval
 from amclone.config.types import STRINGS
 from amclone.config.yamlnode import parse
@@ -215,14 +216,15 @@ def resolve_filepaths(base: str, cfg: Config) -> Config:
             else:
                 new = replace(c, http_config=c.http_config.with_directory(base))
             changes.setdefault(attr, []).append(new)
-        receivers.append(replace(rcv, **{k: tuple(v) for k, v in changes.items()}) if changes else rcv)
+        receivers.append(replace(rcv, **{k: tuple(v) for k, v in changes.items()})  # type: ignore[arg-type]
+                         if changes else rcv)
     if g is not None:
         g = replace(g, http_config=resolved_shared)
     return replace(cfg, templates=templates, global_=g, receivers=tuple(receivers))
 
 
 def _http_integrations(rcv: Receiver) -> list[tuple[str, Any]]:
-    out = []
+    out: list[tuple[str, Any]] = []
     for attr in rcv.__dataclass_fields__:
         if attr.endswith("_configs") and attr != "email_configs":
             out.extend((attr, c) for c in getattr(rcv, attr) if hasattr(c, "http_config"))

@@ -20,7 +20,7 @@ class ConfigError(Exception):
     def __str__(self) -> str:
         return self.message
 
-    def with_file(self, file: str) -> "ConfigError":
+    def with_file(self, file: str) -> ConfigError:
         """The same error, now knowing which file it came from."""
         return ConfigError(self.message, file=file, line=self.line)
 

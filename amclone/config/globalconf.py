@@ -5,6 +5,7 @@ after 0.25 (research 1.3) exist only in the extended schema: a 0.25 drop-in must
 0.25's ``field ... not found`` error, so they are appended in a separate dataclass.
 """
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,25 @@ from typing import Any
 
 from amclone.config.errors import ConfigError
 from amclone.config.godecode import Bool, Ptr, Struct, gofield
-from amclone.config.httpconfig import HTTP_CONFIG_PTR, TLS_CONFIG, HTTPClientConfig, TLSConfig, default_http_config
+from amclone.config.httpconfig import (
+    HTTP_CONFIG_PTR,
+    TLS_CONFIG,
+    HTTPClientConfig,
+    TLSConfig,
+    default_http_config,
+)
 from amclone.config.types import (
-    AM_URL, DURATION, HOST_PORT, SECRET, SECRET_URL, STRING, URL, HostPort, Secret, SecretURL, parse_am_url,
+    AM_URL,
+    DURATION,
+    HOST_PORT,
+    SECRET,
+    SECRET_URL,
+    STRING,
+    URL,
+    HostPort,
+    Secret,
+    SecretURL,
+    parse_am_url,
 )
 
 _MIN = 60 * 1_000_000_000
@@ -122,5 +139,11 @@ def check_global(g: GlobalConfig) -> None:
 
 GLOBAL = Ptr(Struct(GlobalConfig, "config.plain", custom=True, defaults=default_global,
                     type_name="config.GlobalConfig"))
-EXTENDED_GLOBAL = Ptr(Struct(ExtendedGlobalConfig, "config.plain", custom=True,
-                             defaults=lambda: default_global(True), type_name="config.GlobalConfig"))
+def _extended_default() -> ExtendedGlobalConfig:
+    g = default_global(True)
+    assert isinstance(g, ExtendedGlobalConfig)
+    return g
+
+
+EXTENDED_GLOBAL = Ptr(Struct(ExtendedGlobalConfig, "config.plain", custom=True, defaults=_extended_default,
+                             type_name="config.GlobalConfig"))

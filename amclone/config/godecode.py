@@ -10,15 +10,27 @@ facts go-yaml looks at (its printed type name, whether it has a custom unmarshal
 decoding any document follows the same path, and reaches the same first error, as Go would.
 """
 
+
 from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from amclone.config.errors import ConfigError, DecodeAbort
 from amclone.config.yamlnode import (
-    ALIAS, BINARY_TAG, MAP_TAG, MAPPING, SCALAR, SEQ_TAG, SEQUENCE, STR_TAG, Node, resolve, short_tag,
+    ALIAS,
+    BINARY_TAG,
+    MAP_TAG,
+    MAPPING,
+    SCALAR,
+    SEQ_TAG,
+    SEQUENCE,
+    STR_TAG,
+    Node,
+    resolve,
+    short_tag,
 )
 
 T = TypeVar("T")
@@ -39,7 +51,7 @@ class Decoder:
         self.terrors: list[str] = []
         self._active_aliases: set[int] = set()
 
-    def decode(self, node: Node, typ: "GoType[T]", current: T) -> tuple[bool, T]:
+    def decode(self, node: Node, typ: GoType[T], current: T) -> tuple[bool, T]:
         """go-yaml's d.unmarshal: returns (good, new value)."""
         if node.kind == ALIAS:
             key = id(node)
@@ -76,7 +88,7 @@ class Decoder:
             self.terrors.extend(e.issues)
             return False, None
 
-    def inner(self, node: Node, typ: "GoType[T]", current: T) -> T:
+    def inner(self, node: Node, typ: GoType[T], current: T) -> T:
         """The `unmarshal(...)` callback given to UnmarshalYAML: raises TypeErrors if any were new."""
         mark = len(self.terrors)
         _, value = self.decode(node, typ, current)
@@ -277,7 +289,8 @@ class Custom(GoType[T]):
     """
 
     def __init__(self, inner: GoType[Any], convert: Callable[[Any, Node], T], zero: Callable[[], T],
-                 type_name: str, go_name: str = "") -> None:
+                 type_name: str, go_name: str = "", marshal: Callable[[Any], Any] | None = None) -> None:
+        self.marshal = marshal  # the type's MarshalYAML/MarshalText, when it has one
         self.inner = inner
         self.convert = convert
         self._zero = zero
@@ -401,6 +414,9 @@ class Struct(GoType[T]):
             raise TypeErrors(issues)
         return vals
 
+    def _merge_into(self, d: Decoder, node: Node, vals: dict[str, Any]) -> None:
+        self._plain(d, node, vals)
+
     def _plain(self, d: Decoder, node: Node, vals: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         if node.kind != MAPPING:
             mismatch(d, node, self.go_name)
@@ -410,7 +426,7 @@ class Struct(GoType[T]):
         for i in range(0, len(ch), 2):
             key_node = ch[i]
             if key_node.is_merge():
-                _merge(d, ch[i + 1], lambda n: self._plain(d, n, vals))
+                _merge(d, ch[i + 1], lambda n: self._merge_into(d, n, vals))
                 continue
             ok, key = d.decode(key_node, Str(), "")
             if not ok:
@@ -447,3 +463,28 @@ class Lazy(GoType[T]):
 
     def decode(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
         return self._get().decode(d, node, current)
+
+
+class AnyValue(GoType[Any]):
+    """Go `any` (`interface{}`): mappings, lists and resolved scalars as plain Python data."""
+
+    go_name = "interface {}"
+
+    def zero(self) -> Any:
+        return None
+
+    def decode(self, d: Decoder, node: Node, current: Any) -> tuple[bool, Any]:
+        if node.kind == MAPPING:
+            out: dict[Any, Any] = {}
+            ch = node.children
+            for i in range(0, len(ch), 2):
+                _, k = d.decode(ch[i], self, None)
+                _, v = d.decode(ch[i + 1], self, None)
+                out[k if isinstance(k, (str, int, float, bool)) or k is None else str(k)] = v
+            return True, out
+        if node.kind == SEQUENCE:
+            return True, [d.decode(c, self, None)[1] for c in node.children]
+        return True, _scalar(d, node)[1]
+
+    def quoted_null(self, d: Decoder, node: Node, current: Any) -> tuple[bool, Any]:
+        return True, node.value

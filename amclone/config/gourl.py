@@ -86,7 +86,7 @@ class GoURL:
                 pass
         return escape(self.fragment, FRAGMENT)
 
-    def with_path(self, path: str) -> "GoURL":
+    def with_path(self, path: str) -> GoURL:
         return replace(self, path=path, raw_path="")
 
 
@@ -239,9 +239,7 @@ def _should_escape(c: str, mode: str) -> bool:
             return True
         if mode == FRAGMENT:
             return False
-    if mode == FRAGMENT and c in "!()*":
-        return False
-    return True
+    return not (mode == FRAGMENT and c in "!()*")
 
 
 def escape(s: str, mode: str) -> str:

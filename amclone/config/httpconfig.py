@@ -6,11 +6,13 @@ go.mod, so `proxy_connect_header` exists (no `no_proxy` yet) and durations rejec
 happens at decode time, as common's UnmarshalYAML does, so errors come out in Go's order.
 """
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 from amclone.config.errors import ConfigError
 from amclone.config.godecode import Bool, Custom, Map, Ptr, Seq, Str, Struct, gofield
@@ -46,7 +48,7 @@ class TLSConfig:
     min_version: int = gofield("min_version", TLS_VERSION)
     max_version: int = gofield("max_version", TLS_VERSION)
 
-    def with_directory(self, d: str) -> "TLSConfig":
+    def with_directory(self, d: str) -> TLSConfig:
         return replace(self, ca_file=join_dir(d, self.ca_file), cert_file=join_dir(d, self.cert_file),
                        key_file=join_dir(d, self.key_file))
 
@@ -98,7 +100,7 @@ class HTTPClientConfig:
     follow_redirects: bool = gofield("follow_redirects", Bool(), omitempty=False)
     enable_http2: bool = gofield("enable_http2", Bool(), omitempty=False)
 
-    def with_directory(self, d: str) -> "HTTPClientConfig":
+    def with_directory(self, d: str) -> HTTPClientConfig:
         """SetDirectory: file paths in the block become relative to the config file."""
         ba = self.basic_auth and replace(self.basic_auth, password_file=join_dir(d, self.basic_auth.password_file))
         au = self.authorization and replace(
@@ -164,5 +166,16 @@ HTTP_CONFIG = Struct(HTTPClientConfig, "config.plain", custom=True, defaults=def
                      validate=_validate, type_name="config.HTTPClientConfig")
 HTTP_CONFIG_PTR = Ptr(HTTP_CONFIG)
 
-__all__ = ["Authorization", "BasicAuth", "HTTPClientConfig", "HTTP_CONFIG", "HTTP_CONFIG_PTR", "OAuth2",
-           "TLSConfig", "TLS_CONFIG", "default_http_config", "join_dir", "Str"]
+__all__ = [
+    "HTTP_CONFIG",
+    "HTTP_CONFIG_PTR",
+    "TLS_CONFIG",
+    "Authorization",
+    "BasicAuth",
+    "HTTPClientConfig",
+    "OAuth2",
+    "Str",
+    "TLSConfig",
+    "default_http_config",
+    "join_dir",
+]

@@ -17,13 +17,10 @@ from typing import Any
 
 import yaml
 
-from amclone.compat.duration import format_go_duration, format_model_duration
 from amclone.config.godecode import Custom, FieldSpec, Lazy, Ptr, Struct, struct_fields
 from amclone.config.httpconfig import TLS_VERSION
-from amclone.config.types import (
-    DURATION, SECRET_TOKEN, TEXT_DURATION, URL, CommonURL, HostPort, Regexp, Secret, SecretURL,
-)
 from amclone.config.receivers.email import with_notifier_headers
+from amclone.config.types import SECRET_TOKEN, URL, CommonURL, HostPort, Regexp, Secret, SecretURL
 from amclone.config.yamlnode import plain_safe
 from amclone.labels.matcher import Matcher
 from amclone.timeinterval import TimeInterval
@@ -131,10 +128,9 @@ def _value(value: Any, typ: Any, flow: bool = False) -> Tree:
     base = _unwrap(typ)
     if value is None:
         return _NULL
-    if base is DURATION:
-        return ("str", format_model_duration(value))
-    if base is TEXT_DURATION:
-        return ("str", format_go_duration(value))
+    fmt = getattr(base, "marshal", None)
+    if fmt is not None:
+        return ("str", fmt(value))
     if base is TLS_VERSION:
         # common 0.39/0.40 (Debian's build) give TLSVersion a pointer-receiver MarshalYAML that
         # yaml.v2 never calls on a struct field: the uint16 itself is printed (771 for TLS12).
@@ -166,11 +162,21 @@ def _value(value: Any, typ: Any, flow: bool = False) -> Tree:
         return ("seq", [_value(v, item_typ) for v in value], flow)
     if isinstance(value, dict):
         vt = getattr(base, "value", None) or getattr(getattr(base, "inner", None), "value", None)
-        keys = sorted(value, key=functools.cmp_to_key(_key_cmp))
-        return ("map", [(k, _value(value[k], vt)) for k in keys], flow)
+        texts = {_scalar_text(k): k for k in value}
+        keys = sorted(texts, key=functools.cmp_to_key(_key_cmp))
+        return ("map", [(k, _value(value[texts[k]], vt)) for k in keys], flow)
     if dataclasses.is_dataclass(value):
         return _struct(value, flow)
     raise TypeError(f"cannot marshal {type(value).__name__}")
+
+
+def _scalar_text(k: Any) -> str:
+    """A map key as Go prints it (keys of `any` maps may be bools, numbers or null)."""
+    if k is None:
+        return "null"
+    if isinstance(k, bool):
+        return "true" if k else "false"
+    return str(k)
 
 
 _TI_FLOW = frozenset({"weekdays", "days_of_month", "months", "years", "location"})
@@ -227,4 +233,4 @@ def _less(a: str, b: str) -> bool:
     return len(a) < len(b)
 
 
-__all__ = ["marshal_yaml", "Custom", "Struct"]
+__all__ = ["Custom", "Struct", "marshal_yaml"]

@@ -6,16 +6,25 @@ intervals) are in `config.py`. Child timers stay None when unset: inheritance is
 business, and the marshalled config must omit them as Alertmanager does.
 """
 
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError
 from amclone.config.godecode import Bool, Lazy, Map, Ptr, Seq, Str, Struct, gofield
 from amclone.config.types import (
-    DURATION, LABEL_NAMES, MATCH_REGEXPS, MATCHERS, STRING, STRING_MAP, STRINGS, Regexp,
+    DURATION,
+    LABEL_NAMES,
+    MATCH_REGEXPS,
+    MATCHERS,
+    STRING,
+    STRING_MAP,
+    STRINGS,
+    Regexp,
 )
 from amclone.labels import labelset
 from amclone.labels.matcher import Matcher
@@ -31,7 +40,7 @@ class Route:
     mute_time_intervals: tuple[str, ...] = gofield("mute_time_intervals", STRINGS)
     active_time_intervals: tuple[str, ...] = gofield("active_time_intervals", STRINGS)
     continue_: bool = gofield("continue", Bool(), omitempty=False)
-    routes: tuple["Route", ...] = gofield("routes", Seq(Ptr(Lazy(lambda: ROUTE, "config.plain")),
+    routes: tuple[Route, ...] = gofield("routes", Seq(Ptr(Lazy(lambda: _route_type(), "config.plain")),
                                                          "[]*config.Route"))
     group_wait: int | None = gofield("group_wait", Ptr(DURATION))
     group_interval: int | None = gofield("group_interval", Ptr(DURATION))
@@ -46,7 +55,7 @@ class Route:
     def group_by_labels(self) -> tuple[str, ...]:
         return tuple(x for x in self.group_by if x != "...")
 
-    def walk(self) -> list["Route"]:
+    def walk(self) -> list[Route]:
         """This route and all below it, depth first."""
         out = [self]
         for r in self.routes:
@@ -84,7 +93,12 @@ def _validate_route(r: dict[str, Any]) -> None:
         raise ConfigError("repeat_interval cannot be zero")
 
 
-ROUTE = Struct(Route, "config.plain", custom=True, validate=_validate_route, type_name="config.Route")
+ROUTE: Struct[Route] = Struct(Route, "config.plain", custom=True, validate=_validate_route,
+                              type_name="config.Route")
+
+
+def _route_type() -> Struct[Route]:
+    return ROUTE
 ROUTE_PTR = Ptr(ROUTE)
 
 
@@ -118,5 +132,13 @@ EXTENDED_INHIBIT_RULE = Struct(ExtendedInhibitRule, "config.plain", custom=True,
 INHIBIT_RULES = Seq(Ptr(INHIBIT_RULE), "[]*config.InhibitRule")
 EXTENDED_INHIBIT_RULES = Seq(Ptr(EXTENDED_INHIBIT_RULE), "[]*config.InhibitRule")
 
-__all__ = ["InhibitRule", "ExtendedInhibitRule", "Route", "ROUTE_PTR", "INHIBIT_RULES", "EXTENDED_INHIBIT_RULES",
-           "Map", "Str"]
+__all__ = [
+    "EXTENDED_INHIBIT_RULES",
+    "INHIBIT_RULES",
+    "ROUTE_PTR",
+    "ExtendedInhibitRule",
+    "InhibitRule",
+    "Map",
+    "Route",
+    "Str",
+]

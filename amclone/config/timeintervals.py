@@ -5,16 +5,23 @@ nodes as yaml.v2 would (so type errors carry the right line and each range is va
 abort, at the moment Go's UnmarshalYAML for it runs) and hands each item to that package.
 """
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from amclone.config.errors import ConfigError
 from amclone.config.godecode import Custom, Ptr, Seq, Struct, gofield
 from amclone.config.types import STRING
 from amclone.timeinterval import (
-    InclusiveRange, Location, TimeInterval, TimeIntervalError, TimeRange, load_location,
+    InclusiveRange,
+    Location,
+    TimeInterval,
+    TimeIntervalError,
+    TimeRange,
+    load_location,
 )
 from amclone.timeinterval import parse as ti_parse
 

@@ -8,7 +8,14 @@ line or repr leaks them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from amclone.compat.duration import DurationError, format_model_duration, parse_go_duration, parse_model_duration
+
+from amclone.compat.duration import (
+    DurationError,
+    format_go_duration,
+    format_model_duration,
+    parse_go_duration,
+    parse_model_duration,
+)
 from amclone.compat.goquote import quote
 from amclone.config import gourl
 from amclone.config.errors import ConfigError
@@ -50,7 +57,7 @@ class URL:
     def __str__(self) -> str:
         return self.url.string()
 
-    def with_trailing_slash(self) -> "URL":
+    def with_trailing_slash(self) -> URL:
         """What 0.25 does to OpsGenie, WeChat and VictorOps API URLs."""
         return self if self.url.path.endswith("/") else URL(self.url.with_path(self.url.path + "/"))
 
@@ -231,12 +238,12 @@ STRING = Str()
 STRINGS = Seq(STRING)
 STRING_MAP = Map(STRING)
 SECRET = Custom(Str("config.plain"), lambda s, n: Secret(s), Secret, "config.Secret")
-AM_URL = Custom(STRING, _am_url, lambda: None, "config.URL")  # type: ignore[arg-type,return-value]
-SECRET_URL = Custom(STRING, _secret_url, lambda: None, "config.SecretURL")  # type: ignore[arg-type,return-value]
+AM_URL: Custom[URL | None] = Custom(STRING, _am_url, lambda: None, "config.URL")
+SECRET_URL: Custom[SecretURL | None] = Custom(STRING, _secret_url, lambda: None, "config.SecretURL")
 COMMON_URL = Custom(STRING, _common_url, CommonURL, "config.URL")
 HOST_PORT = Custom(STRING, lambda s, n: split_host_port(s) if s else HostPort(), HostPort, "config.HostPort")
-DURATION = Custom(STRING, lambda s, n: parse_duration(s), int, "model.Duration")
-REGEXP = Custom(STRING, lambda s, n: compile_regexp(s), lambda: None, "config.Regexp")  # type: ignore[arg-type,return-value]
+DURATION = Custom(STRING, lambda s, n: parse_duration(s), int, "model.Duration", marshal=format_model_duration)
+REGEXP: Custom[Regexp | None] = Custom(STRING, lambda s, n: compile_regexp(s), lambda: None, "config.Regexp")
 MATCH_REGEXPS = Custom(Map(REGEXP, "config.plain"), _match_regexps, dict, "config.MatchRegexps")
 MATCHERS = Custom(STRINGS, lambda lines, n: parse_matcher_lines(lines), tuple, "config.Matchers")
 LABEL_NAME = Custom(STRING, _label_name, str, "model.LabelName")
@@ -244,7 +251,8 @@ LABEL_NAMES = Seq(LABEL_NAME, "model.LabelNames")
 INT64 = Int("int64")
 UINT64 = Int("uint64", unsigned=True)
 # Pushover's retry/expire: a Go time.Duration read through encoding.TextUnmarshaler.
-TEXT_DURATION = Custom(Str("config.duration"), _text_duration, int, "config.duration")
+TEXT_DURATION = Custom(Str("config.duration"), _text_duration, int, "config.duration",
+                       marshal=format_go_duration)
 
 
 def format_duration(ns: int) -> str:

@@ -44,8 +44,8 @@ class Node:
     tag: str = ""
     value: str = ""
     implicit: bool = False
-    children: list["Node"] = field(default_factory=list)
-    alias: "Node | None" = None
+    children: list[Node] = field(default_factory=list)
+    alias: Node | None = None
 
     def is_null(self) -> bool:
         """go-yaml's `prepare` test: such a node leaves the target at its zero value."""
@@ -120,12 +120,12 @@ class _Builder:
         ev = self._take()
         line, col = ev.start_mark.line, ev.start_mark.column
         if isinstance(ev, yaml.AliasEvent):
-            target = self._anchors.get(ev.anchor)
+            target = self._anchors.get(ev.anchor or "")
             if target is None:
                 raise ConfigError(f"yaml: unknown anchor '{ev.anchor}' referenced", line=line + 1)
-            return Node(ALIAS, line, col, value=ev.anchor, alias=target)
+            return Node(ALIAS, line, col, value=str(ev.anchor), alias=target)
         if isinstance(ev, yaml.ScalarEvent):
-            n = Node(SCALAR, line, col, tag=ev.tag or "", value=ev.value, implicit=bool(ev.implicit[0]))
+            n = Node(SCALAR, line, col, tag=ev.tag or "", value=str(ev.value), implicit=bool(ev.implicit[0]))
         elif isinstance(ev, yaml.SequenceStartEvent):
             n = Node(SEQUENCE, line, col, tag=ev.tag or "")
             self._anchor(ev, n)

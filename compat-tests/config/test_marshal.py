@@ -11,8 +11,8 @@ import csv
 import json
 import shutil
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -61,3 +61,14 @@ def test_own_configs(am: tuple[Path, str], name: str) -> None:
 def test_corpus_configs(am: tuple[Path, str], name: str) -> None:
     theirs, ours = _reported(am, CORPUS / name)
     assert ours == theirs
+
+
+def test_config_hash_metric(am: tuple[Path, str]) -> None:
+    """alertmanager_config_hash after a reload equals ours for the same file text."""
+    from amclone.config import config_hash
+    _reported(am, HERE / "kitchen-sink.yml")
+    cfg, url = am
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        metrics = r.read().decode()
+    line = next(x for x in metrics.splitlines() if x.startswith("alertmanager_config_hash "))
+    assert float(line.split()[1]) == config_hash(cfg.read_text())

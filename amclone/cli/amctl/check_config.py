@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from amclone.config import Config, ConfigError, load_file, template_files
 
@@ -31,7 +32,7 @@ def _template_checker() -> Callable[[list[str]], str] | None:
     def check(patterns: list[str]) -> str:
         try:
             res = fn(patterns)
-        except Exception as e:  # the engine's parse error, whatever its class
+        except Exception as e:  # noqa: BLE001 - the engine's parse error, whatever its class
             return str(e)
         return res if isinstance(res, str) else ""
     return check

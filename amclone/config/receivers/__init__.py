@@ -4,10 +4,13 @@
 same order 0.25 walks them, so the first failing fallback is the one Alertmanager names.
 """
 
+
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
@@ -56,7 +59,7 @@ RECEIVERS = Seq(Ptr(Struct(Receiver, "config.plain", custom=True, validate=_need
                            type_name="config.Receiver")), "[]*config.Receiver")
 
 Finalizer = Callable[[Any, GlobalConfig], Any]
-_NO_FINALIZE: Finalizer = lambda c, g: c  # noqa: E731
+_NO_FINALIZE: Finalizer = lambda c, g: c
 
 # Config.UnmarshalYAML's walk order (webhook, email, slack, pushover, pagerduty, opsgenie, wechat,
 # victorops, sns, telegram, discord, webex) with whether each kind defaults http_config.
@@ -82,7 +85,7 @@ _LIST_FIELDS: dict[type, list[tuple[str, bool]]] = {
 
 def register_receiver_type(cls: type, extra_order: list[tuple[str, bool, Finalizer]]) -> None:
     """The extended schema's Receiver lists more integrations; they finalize after 0.25's ones."""
-    _LIST_FIELDS[cls] = [(name, True) for name in cls.__dataclass_fields__ if name.endswith("_configs")]
+    _LIST_FIELDS[cls] = [(f.name, True) for f in dataclasses.fields(cls) if f.name.endswith("_configs")]
     _EXTRA[cls] = extra_order
 
 
@@ -104,4 +107,4 @@ def finalize_receiver(rcv: Receiver, g: GlobalConfig) -> Receiver:
                 cfg = with_global_http(cfg, g.http_config)
             out.append(fin(cfg, g))
         changes[attr] = tuple(out)
-    return replace(rcv, **changes) if changes else rcv
+    return replace(rcv, **changes) if changes else rcv  # type: ignore[arg-type]

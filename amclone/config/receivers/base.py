@@ -6,10 +6,12 @@ UnmarshalYAML makes, and `finalize(cfg, global)`: the fallbacks to `global` that
 Config.UnmarshalYAML once the whole file is read.
 """
 
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from amclone.config.godecode import Bool, Ptr, Seq, Struct, gofield
 from amclone.config.httpconfig import HTTP_CONFIG_PTR, HTTPClientConfig
@@ -52,6 +54,6 @@ def integration_list(cls: type[C], go_type: str, defaults: Callable[[], C],
 
 def with_global_http(cfg: C, http: HTTPClientConfig | None) -> C:
     """`if c.HTTPConfig == nil { c.HTTPConfig = global.HTTPConfig }`."""
-    if getattr(cfg, "http_config") is None:
+    if cfg.http_config is None:
         return replace(cfg, http_config=http)  # type: ignore[type-var]
     return cfg

@@ -1,9 +1,11 @@
 """`sns_configs`, `telegram_configs`, `discord_configs` and `webex_configs`."""
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig

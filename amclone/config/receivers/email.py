@@ -1,9 +1,11 @@
 """`email_configs`: the only integration without an http_config; most fields fall back to global."""
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError

@@ -1,9 +1,11 @@
 """`pagerduty_configs` and `opsgenie_configs`: the incident-management integrations."""
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
@@ -95,7 +97,7 @@ class OpsGenieConfigResponder:
 
     def go_repr(self) -> str:
         """`%v` of the struct, as 0.25's responder errors print it."""
-        return "{" + " ".join((self.id, self.name, self.username, self.type)) + "}"
+        return f"{{{self.id} {self.name} {self.username} {self.type}}}"
 
 
 @dataclass(frozen=True)

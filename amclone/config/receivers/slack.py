@@ -1,5 +1,6 @@
 """`slack_configs`: attachments, fields and actions with 0.25's per-part checks."""
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace

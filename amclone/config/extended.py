@@ -1,0 +1,91 @@
+"""The extended schema: 0.25's config plus what newer Alertmanager releases accept.
+
+A drop-in for 0.25 must reject these keys, so they are opt-in (`load(..., extended=True)`,
+`Coordinator(..., extended=True)`). Decoding, error order and marshalling work as for the 0.25
+schema; the newer types only add fields and lists.
+"""
+
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field carrying the Go facts)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from amclone.config.config import Config, _validate
+from amclone.config.globalconf import EXTENDED_GLOBAL, GlobalConfig
+from amclone.config.godecode import AnyValue, GoType, Ptr, Seq, Struct, gofield
+from amclone.config.receivers import Receiver, newer, register_receiver_type
+from amclone.config.receivers.newer import (
+    IncidentioConfig,
+    JiraConfig,
+    MattermostConfig,
+    MSTeamsConfig,
+    MSTeamsV2Config,
+    RocketchatConfig,
+)
+from amclone.config.route import EXTENDED_INHIBIT_RULES, InhibitRule
+
+
+def _need_name(c: dict[str, Any]) -> None:
+    from amclone.config.errors import ConfigError
+    if c["name"] == "":
+        raise ConfigError("missing name in receiver")
+
+
+@dataclass(frozen=True)
+class ExtendedReceiver(Receiver):
+    msteams_configs: tuple[MSTeamsConfig, ...] = gofield("msteams_configs", newer.MSTEAMS_CONFIGS)
+    msteamsv2_configs: tuple[MSTeamsV2Config, ...] = gofield("msteamsv2_configs", newer.MSTEAMSV2_CONFIGS)
+    jira_configs: tuple[JiraConfig, ...] = gofield("jira_configs", newer.JIRA_CONFIGS)
+    rocketchat_configs: tuple[RocketchatConfig, ...] = gofield("rocketchat_configs", newer.ROCKETCHAT_CONFIGS)
+    incidentio_configs: tuple[IncidentioConfig, ...] = gofield("incidentio_configs", newer.INCIDENTIO_CONFIGS)
+    mattermost_configs: tuple[MattermostConfig, ...] = gofield("mattermost_configs", newer.MATTERMOST_CONFIGS)
+
+
+register_receiver_type(ExtendedReceiver, [
+    ("msteams_configs", True, newer.finalize_webhook_url),
+    ("msteamsv2_configs", True, newer.finalize_webhook_url),
+    ("jira_configs", True, lambda c, g: c if c.api_url is not None else _jira_url(c, g)),
+    ("rocketchat_configs", True, newer.finalize_rocketchat),
+    ("incidentio_configs", True, lambda c, g: c),
+    ("mattermost_configs", True, newer.finalize_webhook_url),
+])
+
+
+def _jira_url(c: JiraConfig, g: GlobalConfig) -> JiraConfig:
+    from dataclasses import replace
+
+    from amclone.config.errors import ConfigError
+    url = getattr(g, "jira_api_url", None)
+    if url is None:
+        raise ConfigError("no global Jira Cloud URL set")
+    return replace(c, api_url=url)
+
+
+EXTENDED_RECEIVERS = Seq(Ptr(Struct(ExtendedReceiver, "config.plain", custom=True, validate=_need_name,
+                                    type_name="config.Receiver")), "[]*config.Receiver")
+
+
+@dataclass(frozen=True)
+class ExtendedConfig(Config):
+    """Config with the newer sections; `tracing` and `event_recorder` are kept as plain data."""
+
+    tracing: Any = gofield("tracing", AnyValue())
+    event_recorder: Any = gofield("event_recorder", AnyValue())
+
+
+def _extended_struct() -> Struct[Any]:
+    s: Struct[Any] = Struct(ExtendedConfig, "config.plain", custom=True, validate=lambda c: _validate(c, True),
+                            type_name="config.Config")
+    from amclone.config.godecode import FieldSpec
+    overrides: dict[str, GoType[Any]] = {"global": EXTENDED_GLOBAL, "receivers": EXTENDED_RECEIVERS,
+                                         "inhibit_rules": EXTENDED_INHIBIT_RULES}
+    for key, typ in overrides.items():
+        name, spec = s.by_key[key]
+        s.by_key[key] = (name, FieldSpec(spec.key, typ, spec.omitempty, spec.flow))
+    return s
+
+
+EXTENDED_CONFIG = _extended_struct()
+
+__all__ = ["EXTENDED_CONFIG", "ExtendedConfig", "ExtendedReceiver", "InhibitRule"]
