@@ -25,8 +25,9 @@ H = 3600 * 10**9
 
 def hash_alert(labels: dict[str, str]) -> int:
     """0.25 notify `hashAlert`: xxhash64 of sorted ``name 0xff value 0xff`` (not the fingerprint)."""
-    return xxhash.xxh64_intdigest(b"".join(
-        n.encode() + b"\xff" + v.encode() + b"\xff" for n, v in sorted(labels.items())))
+    return xxhash.xxh64_intdigest(
+        b"".join(n.encode() + b"\xff" + v.encode() + b"\xff" for n, v in sorted(labels.items()))
+    )
 
 
 class Hook:
@@ -84,8 +85,9 @@ receivers:
 
 def post_alerts(url: str, *names: str) -> None:
     body = json.dumps([{"labels": {"alertname": n}} for n in names]).encode()
-    req = urllib.request.Request(url + "/api/v2/alerts", data=body, method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url + "/api/v2/alerts", data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
     urllib.request.urlopen(req, timeout=10).close()
 
 
@@ -100,12 +102,16 @@ def test_alertmanagers_nflog_decodes_and_reencodes_byte_for_byte(tmp_path: Path,
         assert am.stop() == 0
     data = (tmp_path / "am-data" / "nflog").read_bytes()
     state = decode_state(data)
-    assert sorted(state) == ['{}:{alertname="DiskFull"}:hook/webhook/0', '{}:{alertname="HostDown"}:hook/webhook/0']
+    assert sorted(state) == [
+        '{}:{alertname="DiskFull"}:hook/webhook/0',
+        '{}:{alertname="HostDown"}:hook/webhook/0',
+    ]
     e = state['{}:{alertname="HostDown"}:hook/webhook/0']
     assert e.firing_alerts == (hash_alert({"alertname": "HostDown"}),) and e.resolved_alerts == ()
     assert e.expires_at - e.timestamp == 2 * H  # 2 x repeat_interval
     assert {encode_entry(x) for x in state.values()} == {
-        wire.encode_delimited(_Body(b)) for b in wire.split_delimited(data)}
+        wire.encode_delimited(_Body(b)) for b in wire.split_delimited(data)
+    }
 
 
 class _Body:
@@ -118,9 +124,13 @@ class _Body:
 
 def test_alertmanager_honours_an_entry_amclone_wrote(tmp_path: Path, hook: Hook) -> None:
     now = time.time_ns()
-    notified = Entry(group_key='{}:{alertname="Known"}', receiver=Receiver("hook", "webhook", 0),
-                     timestamp=now, expires_at=now + 2 * H,
-                     firing_alerts=(hash_alert({"alertname": "Known"}),))
+    notified = Entry(
+        group_key='{}:{alertname="Known"}',
+        receiver=Receiver("hook", "webhook", 0),
+        timestamp=now,
+        expires_at=now + 2 * H,
+        firing_alerts=(hash_alert({"alertname": "Known"}),),
+    )
     (tmp_path / "am-data").mkdir()
     (tmp_path / "am-data" / "nflog").write_bytes(encode_state([notified]))
     am, url = start_alertmanager(config(tmp_path, hook), tmp_path)

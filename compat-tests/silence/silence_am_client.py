@@ -30,8 +30,9 @@ def write_config(workdir: Path) -> Path:
 
 def call(url: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             raw = resp.read()
@@ -49,12 +50,24 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def postable(matchers: list[tuple[str, str, str]], start: int, end: int, *, id: str = "",
-             created_by: str = "compat", comment: str = "c") -> dict[str, Any]:
+def postable(
+    matchers: list[tuple[str, str, str]],
+    start: int,
+    end: int,
+    *,
+    id: str = "",
+    created_by: str = "compat",
+    comment: str = "c",
+) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "matchers": [{"name": n, "value": v, "isEqual": MatchType(op).is_equal,
-                      "isRegex": MatchType(op).is_regex} for n, op, v in matchers],
-        "startsAt": ts(start), "endsAt": ts(end), "createdBy": created_by, "comment": comment,
+        "matchers": [
+            {"name": n, "value": v, "isEqual": MatchType(op).is_equal, "isRegex": MatchType(op).is_regex}
+            for n, op, v in matchers
+        ],
+        "startsAt": ts(start),
+        "endsAt": ts(end),
+        "createdBy": created_by,
+        "comment": comment,
     }
     if id:
         body["id"] = id
@@ -64,9 +77,14 @@ def postable(matchers: list[tuple[str, str, str]], start: int, end: int, *, id: 
 def from_postable(body: dict[str, Any]) -> Silence:
     return Silence(
         id=body.get("id", ""),
-        matchers=tuple(SilenceMatcher(x["name"], MatchType.from_flags(x.get("isEqual", True),
-                                                                      x.get("isRegex", False)), x["value"])
-                       for x in body["matchers"]),
-        starts_at=parse_rfc3339(body["startsAt"]), ends_at=parse_rfc3339(body["endsAt"]),
-        created_by=body["createdBy"], comment=body["comment"],
+        matchers=tuple(
+            SilenceMatcher(
+                x["name"], MatchType.from_flags(x.get("isEqual", True), x.get("isRegex", False)), x["value"]
+            )
+            for x in body["matchers"]
+        ),
+        starts_at=parse_rfc3339(body["startsAt"]),
+        ends_at=parse_rfc3339(body["endsAt"]),
+        created_by=body["createdBy"],
+        comment=body["comment"],
     )

@@ -43,7 +43,11 @@ STEPS: list[Step] = [
     ("prepone", "pending", lambda now, p: postable(A1, now - H, now + 3 * H, id=p["id"])),
     ("active2", None, lambda now, p: postable(A2, now, now + H)),
     ("restart", "active2", lambda now, p: postable(A2, now + H, now + 2 * H, id=p["id"])),
-    ("bad-edit", "restart", lambda now, p: keep(p, matchers=[{"name": "a b", "value": "1", "isRegex": False}])),
+    (
+        "bad-edit",
+        "restart",
+        lambda now, p: keep(p, matchers=[{"name": "a b", "value": "1", "isRegex": False}]),
+    ),
     ("bad-regex", None, lambda now, p: postable([("a", "=~", "(")], now, now + H)),
     ("empty", None, lambda now, p: postable([("a", "=~", ".*"), ("b", "=", "")], now, now + H)),
     ("colon", None, lambda now, p: postable([("a:b", "=", "1")], now, now + H)),
@@ -51,8 +55,11 @@ STEPS: list[Step] = [
 ]
 
 
-def run(post: Callable[[dict[str, Any]], tuple[int, Any]], get: Callable[[str], dict[str, Any]],
-        now: Callable[[], int]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+def run(
+    post: Callable[[dict[str, Any]], tuple[int, Any]],
+    get: Callable[[str], dict[str, Any]],
+    now: Callable[[], int],
+) -> tuple[list[tuple[str, Any]], dict[str, str]]:
     """Apply STEPS; returns each step's outcome (status and, for errors, the text; for edits,
     whether the ID was kept) and the ID each named step produced."""
     ids: dict[str, str] = {}
@@ -85,8 +92,11 @@ def alertmanager(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_the_same_edits_make_the_same_decisions(alertmanager: str) -> None:
     url = alertmanager
-    am_outcomes, am_ids = run(lambda b: call(url, "POST", "/api/v2/silences", b),
-                              lambda sid: call(url, "GET", f"/api/v2/silence/{sid}")[1], now_ns)
+    am_outcomes, am_ids = run(
+        lambda b: call(url, "POST", "/api/v2/silences", b),
+        lambda sid: call(url, "GET", f"/api/v2/silence/{sid}")[1],
+        now_ns,
+    )
 
     store = Silences(SystemClock(), registry=CollectorRegistry())
 
@@ -104,7 +114,8 @@ def test_the_same_edits_make_the_same_decisions(alertmanager: str) -> None:
     our_outcomes, our_ids = run(post, get, store.now)
     assert our_outcomes == am_outcomes, am_outcomes
     assert final_states(get, our_ids) == final_states(
-        lambda sid: call(url, "GET", f"/api/v2/silence/{sid}")[1], am_ids)
+        lambda sid: call(url, "GET", f"/api/v2/silence/{sid}")[1], am_ids
+    )
     assert dict(am_outcomes)["bad-edit"][0] == 400
     assert api_state(store.get(our_ids["restart"]), store.now()).value == "expired"
 

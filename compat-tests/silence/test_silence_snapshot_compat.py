@@ -35,14 +35,20 @@ def test_alertmanager_data_loads_into_amclone(tmp_path: Path) -> None:
         ids = {}
         for name, ms, start, end in [
             ("plain", [("alertname", "=", "HostDown")], now - HOUR, now + HOUR),
-            ("mixed", [("job", "=~", "web|api"), ("env", "!=", "dev"), ("team", "!~", "x.*")], now, now + 2 * HOUR),
+            (
+                "mixed",
+                [("job", "=~", "web|api"), ("env", "!=", "dev"), ("team", "!~", "x.*")],
+                now,
+                now + 2 * HOUR,
+            ),
             ("pending", [("alertname", "=", "Later")], now + HOUR, now + 3 * HOUR),
             ("gone", [("alertname", "=", "Gone")], now, now + HOUR),
             ("edited", [("alertname", "=", "Edited")], now, now + HOUR),
             ("replaced", [("alertname", "=", "Old")], now, now + 3 * HOUR // 2),  # no ties in the order
         ]:
-            status, body = call(url, "POST", "/api/v2/silences",
-                                postable(ms, start, end, comment=f"{name}: über ✓ \"q\"\n"))
+            status, body = call(
+                url, "POST", "/api/v2/silences", postable(ms, start, end, comment=f'{name}: über ✓ "q"\n')
+            )
             assert status == 200, body
             ids[name] = body["silenceID"]
         assert call(url, "DELETE", f"/api/v2/silence/{ids['gone']}")[0] == 200
@@ -89,15 +95,36 @@ def test_alertmanager_loads_what_amclone_writes(tmp_path: Path, how: str) -> Non
     store = Silences(SystemClock(), snapshot=SnapshotFile.in_dir(data_dir), registry=CollectorRegistry())
     now = store.now()
     plain = store.set(from_postable(postable([("alertname", "=", "HostDown")], now - HOUR, now + HOUR)))
-    store.set(from_postable(postable([("job", "=~", "web|api"), ("env", "!=", "dev"), ("x", "!~", "y+")],
-                                     now + HOUR, now + 2 * HOUR, comment="pending ✓")))
+    store.set(
+        from_postable(
+            postable(
+                [("job", "=~", "web|api"), ("env", "!=", "dev"), ("x", "!~", "y+")],
+                now + HOUR,
+                now + 2 * HOUR,
+                comment="pending ✓",
+            )
+        )
+    )
     gone = store.set(from_postable(postable([("alertname", "=", "Gone")], now, now + HOUR)))
     store.expire(gone)
     old = store.get(plain)
-    store.set(from_postable(postable([("alertname", "=", "HostDown")], old.starts_at, now + 4 * HOUR,
-                                     id=plain, comment="edited")))
-    store.set(type(old)(id="", matchers=(SilenceMatcher("a", MatchType.EQUAL, "1"),),
-                        starts_at=now, ends_at=now + HOUR, created_by="x", comment=""))
+    store.set(
+        from_postable(
+            postable(
+                [("alertname", "=", "HostDown")], old.starts_at, now + 4 * HOUR, id=plain, comment="edited"
+            )
+        )
+    )
+    store.set(
+        type(old)(
+            id="",
+            matchers=(SilenceMatcher("a", MatchType.EQUAL, "1"),),
+            starts_at=now,
+            ends_at=now + HOUR,
+            created_by="x",
+            comment="",
+        )
+    )
     expected = listing(store)
     if how == "compacted":
         store.close()

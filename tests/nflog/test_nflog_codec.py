@@ -9,9 +9,13 @@ from amclone.proto import nflog_pb2, wire
 from amclone.timeutil import NS_PER_SECOND
 
 T = 1_796_365_050 * NS_PER_SECOND + 550_360_225
-E = Entry(group_key='{}/{team="db"}:{alertname="DiskFull"}', receiver=Receiver("hook2", "webhook"),
-          timestamp=T, expires_at=T + 7200 * NS_PER_SECOND,
-          firing_alerts=(16538204604316095360,))
+E = Entry(
+    group_key='{}/{team="db"}:{alertname="DiskFull"}',
+    receiver=Receiver("hook2", "webhook"),
+    timestamp=T,
+    expires_at=T + 7200 * NS_PER_SECOND,
+    firing_alerts=(16538204604316095360,),
+)
 
 
 def test_the_entry_of_appendix_a_round_trips() -> None:

@@ -66,11 +66,11 @@ def test_field_numbers_match_alertmanager() -> None:
     sil.matchers.add(name="alertname", pattern="HostDown")
     sil.matchers.add(type=silence_pb2.Matcher.NOT_EQUAL, name="a", pattern="b")
     raw = sil.SerializeToString()
-    assert raw.startswith(b"\x0a\x01x")                       # 1: id
+    assert raw.startswith(b"\x0a\x01x")  # 1: id
     assert b"\x12\x15\x12\x09alertname\x1a\x08HostDown" in raw  # 2: matcher, type EQUAL omitted
-    assert b"\x12\x08\x08\x02\x12\x01a\x1a\x01b" in raw          # NOT_EQUAL is 2
-    assert raw.endswith(b"\x42\x02me\x4a\x01c")                 # 8: created_by, 9: comment
+    assert b"\x12\x08\x08\x02\x12\x01a\x1a\x01b" in raw  # NOT_EQUAL is 2
+    assert raw.endswith(b"\x42\x02me\x4a\x01c")  # 8: created_by, 9: comment
     e = nflog_pb2.Entry(firing_alerts=[16538204604316095360, 1])
-    assert e.SerializeToString().startswith(b"\x32")            # 6: packed (wire type 2)
+    assert e.SerializeToString().startswith(b"\x32")  # 6: packed (wire type 2)
     assert silence_pb2.Matcher.REGEXP == 1 and silence_pb2.Matcher.NOT_REGEXP == 3
     assert cluster_pb2.MemberlistMessage.PACKET == 1

@@ -15,9 +15,14 @@ def m(name: str, op: str, value: str) -> SilenceMatcher:
     return SilenceMatcher(name, MatchType(op), value)
 
 
-def sil(*matchers: SilenceMatcher, start: int, end: int, id: str = "",
-        created_by: str = "me", comment: str = "c") -> Silence:
-    return Silence(id=id, matchers=matchers or (m("alertname", "=", "HostDown"),),
-                   starts_at=start, ends_at=end, created_by=created_by, comment=comment)
-
-
+def sil(
+    *matchers: SilenceMatcher, start: int, end: int, id: str = "", created_by: str = "me", comment: str = "c"
+) -> Silence:
+    return Silence(
+        id=id,
+        matchers=matchers or (m("alertname", "=", "HostDown"),),
+        starts_at=start,
+        ends_at=end,
+        created_by=created_by,
+        comment=comment,
+    )

@@ -12,20 +12,27 @@ from amclone.timeutil import FakeClock
 
 NAMES = ["alertname", "job", "env"]
 VALUES = ["", "a", "b", "web"]
-matchers = st.builds(lambda n, op, v: m(n, op, v), st.sampled_from(NAMES),
-                     st.sampled_from(["=", "!=", "=~", "!~"]), st.sampled_from([*VALUES, "a|b", ".+", "w.*"]))
+matchers = st.builds(
+    lambda n, op, v: m(n, op, v),
+    st.sampled_from(NAMES),
+    st.sampled_from(["=", "!=", "=~", "!~"]),
+    st.sampled_from([*VALUES, "a|b", ".+", "w.*"]),
+)
 label_sets = st.dictionaries(st.sampled_from(NAMES), st.sampled_from(VALUES[1:]))
 
 
 def scan(silences: list[Silence], labels: dict[str, str]) -> set[str]:
-    return {s.id for s in silences
-            if all(x.compile().matches(labels.get(x.name, "")) for x in s.matchers)}
+    return {s.id for s in silences if all(x.compile().matches(labels.get(x.name, "")) for x in s.matchers)}
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(matchers, min_size=1, max_size=3), min_size=1, max_size=12),
-       st.lists(label_sets, min_size=1, max_size=8))
-def test_the_index_agrees_with_a_full_scan(specs: list[list[SilenceMatcher]], labels: list[dict[str, str]]) -> None:
+@given(
+    st.lists(st.lists(matchers, min_size=1, max_size=3), min_size=1, max_size=12),
+    st.lists(label_sets, min_size=1, max_size=8),
+)
+def test_the_index_agrees_with_a_full_scan(
+    specs: list[list[SilenceMatcher]], labels: list[dict[str, str]]
+) -> None:
     store = Silences(FakeClock(T0), registry=CollectorRegistry())
     for ms in specs:
         try:

@@ -16,7 +16,8 @@ def value(reg: CollectorRegistry, name: str, **labels: str) -> float | None:
 
 
 async def test_silences_are_counted_by_state_at_scrape_time(
-        store: Silences, registry: CollectorRegistry, clock: FakeClock) -> None:
+    store: Silences, registry: CollectorRegistry, clock: FakeClock
+) -> None:
     store.set(sil(start=T0, end=T0 + HOUR))
     store.set(sil(start=T0 + HOUR, end=T0 + 2 * HOUR))
     store.expire(store.set(sil(start=T0 + HOUR, end=T0 + 2 * HOUR)))
@@ -29,7 +30,8 @@ async def test_silences_are_counted_by_state_at_scrape_time(
 
 
 def test_queries_count_and_time_every_query_including_the_state_gauges(
-        store: Silences, registry: CollectorRegistry) -> None:
+    store: Silences, registry: CollectorRegistry
+) -> None:
     store.query()
     store.query(states=[])
     assert value(registry, "alertmanager_silences_queries_total") == 2
@@ -53,7 +55,10 @@ def test_maintenance_times_gc_and_snapshot_and_records_the_size(clock: FakeClock
 def test_help_texts_are_alertmanagers(store: Silences, registry: CollectorRegistry) -> None:
     text = generate_latest(registry).decode()
     assert "# HELP alertmanager_silences How many silences by state." in text
-    assert "# HELP alertmanager_silences_query_errors_total How many silence received queries did not succeed." in text
+    assert (
+        "# HELP alertmanager_silences_query_errors_total How many silence received queries did not succeed."
+        in text
+    )
     assert "# TYPE alertmanager_silences_gc_duration_seconds summary" in text
     assert 'alertmanager_silences_query_duration_seconds_bucket{le="0.005"}' in text
     assert "# HELP alertmanager_silences_gossip_messages_propagated_total" in text

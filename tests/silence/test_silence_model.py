@@ -38,41 +38,67 @@ def test_a_complete_silence_is_valid() -> None:
     validate(BASE)
 
 
-@pytest.mark.parametrize(("kw", "text"), [
-    ({"id": ""}, "silence invalid: ID missing"),
-    ({"matchers": ()}, "silence invalid: at least one matcher required"),
-    ({"matchers": (m("a b", "=", "x"),)}, 'silence invalid: invalid label matcher 0: invalid label name "a b"'),
-    ({"matchers": (m("a", "=", "x"), m("job:x", "=", "y"))},
-     'silence invalid: invalid label matcher 1: invalid label name "job:x"'),
-    ({"matchers": (m("a", "=~", "("),)},
-     ('silence invalid: invalid label matcher 0: invalid regular expression "(": '
-      "error parsing regexp: missing closing ): `(`")),
-    ({"matchers": (m("a", "!~", ")"),)},
-     ('silence invalid: invalid label matcher 0: invalid regular expression ")": '
-      "error parsing regexp: unexpected ): `)`")),
-    ({"matchers": (m("a", "=", ""),)}, "silence invalid: at least one matcher must not match the empty string"),
-    ({"matchers": (m("a", "=~", ".*"), m("b", "=~", "x|"))},
-     "silence invalid: at least one matcher must not match the empty string"),
-    ({"starts_at": ZERO_TIME}, "silence invalid: invalid zero start timestamp"),
-    ({"ends_at": ZERO_TIME}, "silence invalid: invalid zero end timestamp"),
-    ({"ends_at": T0 - 1}, "silence invalid: end time must not be before start time"),
-    ({"updated_at": ZERO_TIME}, "silence invalid: invalid zero update timestamp"),
-])
+@pytest.mark.parametrize(
+    ("kw", "text"),
+    [
+        ({"id": ""}, "silence invalid: ID missing"),
+        ({"matchers": ()}, "silence invalid: at least one matcher required"),
+        (
+            {"matchers": (m("a b", "=", "x"),)},
+            'silence invalid: invalid label matcher 0: invalid label name "a b"',
+        ),
+        (
+            {"matchers": (m("a", "=", "x"), m("job:x", "=", "y"))},
+            'silence invalid: invalid label matcher 1: invalid label name "job:x"',
+        ),
+        (
+            {"matchers": (m("a", "=~", "("),)},
+            (
+                'silence invalid: invalid label matcher 0: invalid regular expression "(": '
+                "error parsing regexp: missing closing ): `(`"
+            ),
+        ),
+        (
+            {"matchers": (m("a", "!~", ")"),)},
+            (
+                'silence invalid: invalid label matcher 0: invalid regular expression ")": '
+                "error parsing regexp: unexpected ): `)`"
+            ),
+        ),
+        (
+            {"matchers": (m("a", "=", ""),)},
+            "silence invalid: at least one matcher must not match the empty string",
+        ),
+        (
+            {"matchers": (m("a", "=~", ".*"), m("b", "=~", "x|"))},
+            "silence invalid: at least one matcher must not match the empty string",
+        ),
+        ({"starts_at": ZERO_TIME}, "silence invalid: invalid zero start timestamp"),
+        ({"ends_at": ZERO_TIME}, "silence invalid: invalid zero end timestamp"),
+        ({"ends_at": T0 - 1}, "silence invalid: end time must not be before start time"),
+        ({"updated_at": ZERO_TIME}, "silence invalid: invalid zero update timestamp"),
+    ],
+)
 def test_invalid_silences_are_refused_with_alertmanagers_text(kw: dict[str, object], text: str) -> None:
     assert _reason(valid(**kw)) == text
 
 
 def test_the_first_failing_matcher_is_reported_before_the_empty_match_check() -> None:
-    assert _reason(valid(matchers=(m("a", "=", ""), m("1x", "=", "v")))) == \
-        'silence invalid: invalid label matcher 1: invalid label name "1x"'
+    assert (
+        _reason(valid(matchers=(m("a", "=", ""), m("1x", "=", "v"))))
+        == 'silence invalid: invalid label matcher 1: invalid label name "1x"'
+    )
 
 
-@pytest.mark.parametrize("matchers", [
-    (m("a", "!=", ""),),          # negative matchers never count as matching the empty string
-    (m("a", "!~", ".*"),),
-    (m("a", "=", ""), m("b", "=", "x")),
-    (m("a", "=~", "x+"),),
-])
+@pytest.mark.parametrize(
+    "matchers",
+    [
+        (m("a", "!=", ""),),  # negative matchers never count as matching the empty string
+        (m("a", "!~", ".*"),),
+        (m("a", "=", ""), m("b", "=", "x")),
+        (m("a", "=~", "x+"),),
+    ],
+)
 def test_one_matcher_that_needs_a_value_is_enough(matchers: tuple[SilenceMatcher, ...]) -> None:
     validate(valid(matchers=matchers))
 

@@ -12,9 +12,18 @@ from amclone.silence import SilenceError
 from amclone.silence.snapshot import Entry, decode_entry, decode_state, encode_entry, encode_state
 from amclone.timeutil import NS_PER_SECOND, ZERO_TIME
 
-S = replace(sil(m("alertname", "=", "HostDown"), m("b", "!~", "x|y"), m("c", "=~", "z"), m("d", "!=", ""),
-                start=T0 + 1, end=T0 + HOUR, id="6923c3b5-9ab2-4756-8947-f0ffef3b7c60"),
-            updated_at=T0 + 999_999_999)
+S = replace(
+    sil(
+        m("alertname", "=", "HostDown"),
+        m("b", "!~", "x|y"),
+        m("c", "=~", "z"),
+        m("d", "!=", ""),
+        start=T0 + 1,
+        end=T0 + HOUR,
+        id="6923c3b5-9ab2-4756-8947-f0ffef3b7c60",
+    ),
+    updated_at=T0 + 999_999_999,
+)
 
 
 def test_a_silence_round_trips_to_the_nanosecond() -> None:
@@ -26,8 +35,11 @@ def test_the_record_layout_is_alertmanagers() -> None:
     body = wire.split_delimited(encode_entry(Entry(S, T0)))[0]
     msg = silence_pb2.MeshSilence.FromString(body)
     assert [(x.type, x.name, x.pattern) for x in msg.silence.matchers] == [
-        (silence_pb2.Matcher.EQUAL, "alertname", "HostDown"), (silence_pb2.Matcher.NOT_REGEXP, "b", "x|y"),
-        (silence_pb2.Matcher.REGEXP, "c", "z"), (silence_pb2.Matcher.NOT_EQUAL, "d", "")]
+        (silence_pb2.Matcher.EQUAL, "alertname", "HostDown"),
+        (silence_pb2.Matcher.NOT_REGEXP, "b", "x|y"),
+        (silence_pb2.Matcher.REGEXP, "c", "z"),
+        (silence_pb2.Matcher.NOT_EQUAL, "d", ""),
+    ]
     assert (msg.silence.starts_at.seconds, msg.silence.starts_at.nanos) == (T0 // NS_PER_SECOND, 1)
     assert msg.expires_at.seconds == T0 // NS_PER_SECOND
     assert (msg.silence.created_by, msg.silence.comment) == ("me", "c")

@@ -55,7 +55,9 @@ def test_the_file_is_a_valid_snapshot_between_compactions(clock: FakeClock, tmp_
     assert decode_state(data)[sid].silence.ends_at == T0
 
 
-async def test_maintenance_rewrites_the_file_without_collected_silences(clock: FakeClock, tmp_path: Path) -> None:
+async def test_maintenance_rewrites_the_file_without_collected_silences(
+    clock: FakeClock, tmp_path: Path
+) -> None:
     store = open_store(clock, tmp_path, retention_ns=HOUR)
     gone = store.set(sil(start=T0, end=T0 + MINUTE))
     kept = store.set(sil(start=T0, end=T0 + 3 * HOUR))
@@ -71,7 +73,8 @@ async def test_maintenance_rewrites_the_file_without_collected_silences(clock: F
 
 
 def test_appends_compact_the_file_once_it_outgrows_the_state(
-        clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(snapshot, "_COMPACT_FLOOR", 2000)
     store = open_store(clock, tmp_path)
     sid = store.set(sil(start=T0, end=T0 + HOUR))
@@ -83,7 +86,8 @@ def test_appends_compact_the_file_once_it_outgrows_the_state(
 
 
 def test_a_record_cut_short_by_a_crash_is_dropped_and_the_file_repaired(
-        clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store = open_store(clock, tmp_path)
     sid = store.set(sil(start=T0, end=T0 + HOUR))
     good = (tmp_path / "silences").read_bytes()
@@ -107,7 +111,8 @@ def test_a_record_without_a_silence_is_an_invalid_state(clock: FakeClock, tmp_pa
 
 
 async def test_maintenance_runs_on_its_interval_and_close_writes_the_last_snapshot(
-        clock: FakeClock, tmp_path: Path) -> None:
+    clock: FakeClock, tmp_path: Path
+) -> None:
     store = open_store(clock, tmp_path, retention_ns=MINUTE)
     sid = store.set(sil(start=T0, end=T0 + MINUTE))
     stop = asyncio.Event()
@@ -155,7 +160,8 @@ def test_acknowledged_silences_survive_kill_9(tmp_path: Path) -> None:
 
 
 def test_a_failed_append_leaves_the_file_as_it_was(
-        clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = open_store(clock, tmp_path)
     sid = store.set(sil(start=T0, end=T0 + HOUR))
     before = (tmp_path / "silences").read_bytes()

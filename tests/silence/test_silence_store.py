@@ -69,7 +69,8 @@ class TestUpdate:
         assert len(store.query()[0]) == 1
 
     async def test_new_matchers_expire_the_old_silence_and_make_a_new_one(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(m("a", "=", "1"), start=T0, end=T0 + HOUR))
         await later(clock, MINUTE)
         new_id = store.set(replace(store.get(sid), matchers=(m("a", "=", "2"),)))
@@ -81,13 +82,15 @@ class TestUpdate:
         assert old.state(clock.now()) is EXPIRED and new.state(clock.now()) is ACTIVE
 
     async def test_moving_an_active_silences_start_makes_a_new_one(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(start=T0, end=T0 + HOUR))
         await later(clock, MINUTE)
         assert store.set(replace(store.get(sid), starts_at=T0 + 2 * MINUTE)) != sid
 
     async def test_a_pending_silence_replaced_starts_and_ends_now(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(m("a", "=", "1"), start=T0 + HOUR, end=T0 + 2 * HOUR))
         store.set(replace(store.get(sid), matchers=(m("a", "=", "2"),)))
         old = store.get(sid)
@@ -98,7 +101,8 @@ class TestUpdate:
         assert store.set(replace(store.get(sid), starts_at=T0 + 3 * HOUR, ends_at=T0 + 4 * HOUR)) == sid
 
     async def test_editing_an_expired_silence_makes_a_new_one_and_leaves_the_old(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(start=T0, end=T0 + HOUR))
         await later(clock, 2 * HOUR)
         before = store.get(sid)
@@ -106,7 +110,8 @@ class TestUpdate:
         assert new_id != sid and store.get(sid) == before
 
     async def test_an_invalid_edit_still_expires_the_old_silence_as_0_25_does(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(m("a", "=", "1"), start=T0, end=T0 + HOUR))
         await later(clock, MINUTE)
         with pytest.raises(SilenceError, match="^silence invalid: invalid label matcher 0"):
@@ -135,7 +140,8 @@ class TestExpire:
         assert (store.get(sid).starts_at, store.get(sid).ends_at) == (T0 + MINUTE, T0 + MINUTE)
 
     async def test_expiring_an_expired_silence_is_a_no_op_without_error(
-            self, store: Silences, clock: FakeClock) -> None:
+        self, store: Silences, clock: FakeClock
+    ) -> None:
         sid = store.set(sil(start=T0, end=T0 + HOUR))
         await later(clock, MINUTE)
         store.expire(sid)
@@ -154,7 +160,9 @@ class TestQuery:
     def ids(self, store: Silences) -> dict[str, str]:
         return {
             "web": store.set(sil(m("job", "=", "web"), start=T0, end=T0 + HOUR)),
-            "notdb": store.set(sil(m("job", "!=", "db"), m("env", "=~", "prod|stage"), start=T0, end=T0 + HOUR)),
+            "notdb": store.set(
+                sil(m("job", "!=", "db"), m("env", "=~", "prod|stage"), start=T0, end=T0 + HOUR)
+            ),
             "later": store.set(sil(m("job", "=~", "w.b"), start=T0 + HOUR, end=T0 + 2 * HOUR)),
         }
 
@@ -172,8 +180,13 @@ class TestQuery:
         assert self.found(store, states=[ACTIVE, PENDING]) == set(ids.values())
 
     def test_by_labels_all_matchers_must_hold_and_regexes_are_anchored(
-            self, store: Silences, ids: dict[str, str]) -> None:
-        assert self.found(store, matches={"job": "web", "env": "prod"}) == {ids["web"], ids["notdb"], ids["later"]}
+        self, store: Silences, ids: dict[str, str]
+    ) -> None:
+        assert self.found(store, matches={"job": "web", "env": "prod"}) == {
+            ids["web"],
+            ids["notdb"],
+            ids["later"],
+        }
         assert self.found(store, matches={"job": "web", "env": "production"}) == {ids["web"], ids["later"]}
         assert self.found(store, matches={"job": "xweb"}) == set()
 
@@ -222,7 +235,9 @@ class TestFromPeers:
         assert store.get("p1").comment == "newer" and len(sent) == 2
 
     def test_records_past_their_expiry_are_dropped(self, store: Silences) -> None:
-        store.merge(self.record(replace(sil(id="p1", start=T0 - 2 * HOUR, end=T0 - HOUR), updated_at=T0), T0 - 1))
+        store.merge(
+            self.record(replace(sil(id="p1", start=T0 - 2 * HOUR, end=T0 - HOUR), updated_at=T0), T0 - 1)
+        )
         assert store.query()[0] == []
 
     def test_local_changes_are_broadcast(self, store: Silences) -> None:

@@ -31,7 +31,8 @@ def test_an_alert_without_silences_is_not_muted(silencer: Silencer, marker: Mark
 
 
 def test_an_active_matching_silence_mutes_and_is_recorded(
-        store: Silences, silencer: Silencer, marker: Marker) -> None:
+    store: Silences, silencer: Silencer, marker: Marker
+) -> None:
     b = store.set(sil(m("instance", "=~", "a|b"), start=T0, end=T0 + HOUR))
     a = store.set(sil(m("alertname", "=", "HostDown"), start=T0, end=T0 + HOUR))
     store.set(sil(m("alertname", "=", "Other"), start=T0, end=T0 + HOUR))
@@ -40,7 +41,8 @@ def test_an_active_matching_silence_mutes_and_is_recorded(
 
 
 async def test_a_pending_silence_mutes_once_it_starts_without_any_change(
-        store: Silences, silencer: Silencer, marker: Marker, clock: FakeClock) -> None:
+    store: Silences, silencer: Silencer, marker: Marker, clock: FakeClock
+) -> None:
     sid = store.set(sil(start=T0 + MINUTE, end=T0 + HOUR))
     assert not silencer.mutes(ALERT)
     await clock.advance(60)
@@ -49,7 +51,8 @@ async def test_a_pending_silence_mutes_once_it_starts_without_any_change(
 
 
 async def test_the_alert_is_unmuted_when_the_silence_ends_or_is_expired(
-        store: Silences, silencer: Silencer, marker: Marker, clock: FakeClock) -> None:
+    store: Silences, silencer: Silencer, marker: Marker, clock: FakeClock
+) -> None:
     sid = store.set(sil(start=T0, end=T0 + HOUR))
     assert silencer.mutes(ALERT)
     await clock.advance(60)
@@ -66,7 +69,8 @@ def test_a_new_silence_is_seen_by_an_alert_checked_before(store: Silences, silen
 
 
 def test_while_nothing_changes_an_unsilenced_alert_costs_no_query(
-        store: Silences, silencer: Silencer, marker: Marker, registry: CollectorRegistry) -> None:
+    store: Silences, silencer: Silencer, marker: Marker, registry: CollectorRegistry
+) -> None:
     store.set(sil(m("alertname", "=", "Other"), start=T0, end=T0 + HOUR))
     silencer.mutes(ALERT)
     queries = registry.get_sample_value("alertmanager_silences_queries_total")
@@ -78,17 +82,23 @@ def test_while_nothing_changes_an_unsilenced_alert_costs_no_query(
 
 
 def test_the_marker_keeps_pending_ids_and_the_version_for_the_cache(
-        store: Silences, silencer: Silencer, marker: Marker) -> None:
+    store: Silences, silencer: Silencer, marker: Marker
+) -> None:
     active = store.set(sil(start=T0, end=T0 + HOUR))
     pending = store.set(sil(start=T0 + HOUR, end=T0 + 2 * HOUR))
     assert silencer.mutes(ALERT)
     st = marker.status(fingerprint(ALERT))
     assert st.state.value == "suppressed"
-    assert (st.silenced_by, st.pending_silences, st.silences_version) == ((active,), (pending,), store.version)
+    assert (st.silenced_by, st.pending_silences, st.silences_version) == (
+        (active,),
+        (pending,),
+        store.version,
+    )
 
 
 def test_an_alert_dropped_from_the_marker_is_judged_afresh(
-        store: Silences, silencer: Silencer, marker: Marker) -> None:
+    store: Silences, silencer: Silencer, marker: Marker
+) -> None:
     store.set(sil(start=T0, end=T0 + HOUR))
     assert silencer.mutes(ALERT)
     marker.delete(fingerprint(ALERT))
