@@ -54,7 +54,8 @@ class RangeCallNode(Node):
                 continue
             out.append(Sample(s.labels, v, s.drop_name or not keeps))
             if self.check_counter:
-                name = get_label(s.labels, NAME)
+                lbls = s.labels
+                name = lbls[0][1] if lbls and lbls[0][0] == NAME else get_label(lbls, NAME)
                 if name and not name.endswith(_COUNTER_SUFFIXES):
                     ctx.info("PromQL info: metric might not be a counter, name does not end in "
                              f'_total/_sum/_count/_bucket: "{name}"')

@@ -75,7 +75,7 @@ class Plan:
             raise EvalError("zero or negative query resolution step widths are not accepted. "
                             "Try a positive integer")
         ctx = self._ctx(start, end, step)
-        rows: dict[tuple[Labels, bool], Series] = {}
+        rows: dict[tuple[Labels, bool], tuple[list[int], list[float]]] = {}
         t = start
         root = self.root
         while t <= end:
@@ -86,15 +86,15 @@ class Plan:
                 k = (s.labels, s.drop_name)
                 row = rows.get(k)
                 if row is None:
-                    row = Series(s.labels, [], [], s.drop_name)
+                    row = ([], [])
                     rows[k] = row
-                row.ts.append(t)
-                row.vs.append(s.value)
+                row[0].append(t)
+                row[1].append(s.value)
             t += step
         if _has_sort(self.expr):
             ctx.warn("PromQL warning: sort is ineffective for range queries since results are always "
                      "ordered by labels")
-        return Result(ast.MATRIX, _merge_matrix(list(rows.values())), tuple(ctx.warnings), tuple(ctx.infos))
+        return Result(ast.MATRIX, _merge_matrix([Series(k[0], r[0], r[1], k[1]) for k, r in rows.items()]), tuple(ctx.warnings), tuple(ctx.infos))
 
 
 def _has_sort(expr: ast.Expr) -> bool:
@@ -124,7 +124,7 @@ def _merge_matrix(mat: Matrix) -> Matrix:
             continue
         if set(have.ts) & set(s.ts):
             raise EvalError(_DUP)
-        points = sorted(zip(have.ts + s.ts, have.vs + s.vs))
+        points = sorted(zip(list(have.ts) + list(s.ts), list(have.vs) + list(s.vs)))
         merged[labels] = Series(labels, [p[0] for p in points], [p[1] for p in points], False)
     return sorted(merged.values(), key=lambda s: s.labels)
 

@@ -16,17 +16,23 @@ from collections.abc import Callable, Sequence
 from amclone.promql.errors import EvalError
 from amclone.promql.value import kahan_inc, kahan_mean, quantile_of
 
-RangeFn = Callable[[list[int], list[float], int, int, int, int, Sequence[float]], "float | None"]
+RangeFn = Callable[[Sequence[int], Sequence[float], int, int, int, int, Sequence[float]], "float | None"]
 # (ts, vs, range_start_ms, range_end_ms, range_ms, eval_t_ms, scalar_args) -> value or None
 
 
-def _extrapolated(ts: list[int], vs: list[float], start: int, end: int, range_ms: int,
+def _non_decreasing(vs: Sequence[float]) -> bool:
+    """Fast path for the common counter without resets: C-level comparison, no Python loop.
+    (NaN anywhere makes the sorted form differ, so such windows take the exact loop.)"""
+    return list(vs) == sorted(vs)
+
+
+def _extrapolated(ts: Sequence[int], vs: Sequence[float], start: int, end: int, range_ms: int,
                   counter: bool, is_rate: bool) -> float | None:
     n = len(vs)
     if n < 2:
         return None
     result = vs[-1] - vs[0]
-    if counter:
+    if counter and not _non_decreasing(vs):
         prev = vs[0]
         for v in vs[1:]:
             if v < prev:
@@ -51,20 +57,20 @@ def _extrapolated(ts: list[int], vs: list[float], start: int, end: int, range_ms
     return result * factor
 
 
-def f_rate(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_rate(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _extrapolated(ts, vs, s, e, r, True, True)
 
 
-def f_increase(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_increase(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                a: Sequence[float]) -> float | None:
     return _extrapolated(ts, vs, s, e, r, True, False)
 
 
-def f_delta(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_delta(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _extrapolated(ts, vs, s, e, r, False, False)
 
 
-def _instant(ts: list[int], vs: list[float], is_rate: bool) -> float | None:
+def _instant(ts: Sequence[int], vs: Sequence[float], is_rate: bool) -> float | None:
     if len(vs) < 2:
         return None
     dt = ts[-1] - ts[-2]
@@ -77,30 +83,30 @@ def _instant(ts: list[int], vs: list[float], is_rate: bool) -> float | None:
     return result
 
 
-def f_irate(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_irate(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _instant(ts, vs, True)
 
 
-def f_idelta(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_idelta(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _instant(ts, vs, False)
 
 
-def f_avg(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_avg(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return kahan_mean(vs)
 
 
-def f_sum(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_sum(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     total, c = 0.0, 0.0
     for v in vs:
         total, c = kahan_inc(v, total, c)
     return total if math.isinf(total) else total + c
 
 
-def f_count(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_count(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return float(len(vs))
 
 
-def f_min(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_min(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     best = vs[0]
     for v in vs:
         if v < best or best != best:
@@ -108,7 +114,7 @@ def f_min(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Seq
     return best
 
 
-def f_max(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_max(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     best = vs[0]
     for v in vs:
         if v > best or best != best:
@@ -116,7 +122,7 @@ def f_max(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Seq
     return best
 
 
-def _ts_of(vs: list[float], ts: list[int], better: Callable[[float, float], bool]) -> float:
+def _ts_of(vs: Sequence[float], ts: Sequence[int], better: Callable[[float, float], bool]) -> float:
     best, when = vs[0], ts[0]
     for v, tt in zip(vs, ts):
         if better(v, best) or best != best:
@@ -124,43 +130,43 @@ def _ts_of(vs: list[float], ts: list[int], better: Callable[[float, float], bool
     return when / 1000
 
 
-def f_ts_of_max(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_ts_of_max(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _ts_of(vs, ts, lambda v, b: v >= b)
 
 
-def f_ts_of_min(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_ts_of_min(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _ts_of(vs, ts, lambda v, b: v <= b)
 
 
-def f_ts_of_first(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_ts_of_first(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                   a: Sequence[float]) -> float | None:
     return ts[0] / 1000
 
 
-def f_ts_of_last(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_ts_of_last(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                  a: Sequence[float]) -> float | None:
     return ts[-1] / 1000
 
 
-def f_last(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_last(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return vs[-1]
 
 
-def f_first(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_first(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return vs[0]
 
 
-def f_present(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_present(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
               a: Sequence[float]) -> float | None:
     return 1.0
 
 
-def f_quantile(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_quantile(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                a: Sequence[float]) -> float | None:
     return quantile_of(a[0], vs)
 
 
-def _variance(vs: list[float]) -> float:
+def _variance(vs: Sequence[float]) -> float:
     count = 0.0
     mean = c_mean = aux = c_aux = 0.0
     for v in vs:
@@ -171,22 +177,22 @@ def _variance(vs: list[float]) -> float:
     return (aux + c_aux) / count
 
 
-def f_stdvar(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_stdvar(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return _variance(vs)
 
 
-def f_stddev(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_stddev(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     return math.sqrt(_variance(vs))
 
 
-def f_mad(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_mad(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     if any(v != v for v in vs):
         return math.nan
     median = quantile_of(0.5, vs)
     return quantile_of(0.5, [abs(v - median) for v in vs])
 
 
-def f_changes(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_changes(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     changes = 0
     prev = vs[0]
     for v in vs[1:]:
@@ -196,7 +202,7 @@ def f_changes(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a:
     return float(changes)
 
 
-def f_resets(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_resets(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     resets = 0
     prev = vs[0]
     for v in vs[1:]:
@@ -206,7 +212,7 @@ def f_resets(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: 
     return float(resets)
 
 
-def linear_regression(ts: list[int], vs: list[float], intercept_t: int) -> tuple[float, float]:
+def linear_regression(ts: Sequence[int], vs: Sequence[float], intercept_t: int) -> tuple[float, float]:
     n = 0.0
     sx = cx = sy = cy = sxy = cxy = sx2 = cx2 = 0.0
     init = vs[0]
@@ -234,13 +240,13 @@ def linear_regression(ts: list[int], vs: list[float], intercept_t: int) -> tuple
     return slope, sy / n - slope * sx / n
 
 
-def f_deriv(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
+def f_deriv(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int, a: Sequence[float]) -> float | None:
     if len(vs) < 2:
         return None
     return linear_regression(ts, vs, ts[0])[0]
 
 
-def f_predict_linear(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_predict_linear(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                      a: Sequence[float]) -> float | None:
     if len(vs) < 2:
         return None
@@ -248,7 +254,7 @@ def f_predict_linear(ts: list[int], vs: list[float], s: int, e: int, r: int, t: 
     return slope * a[0] + intercept
 
 
-def f_double_exp(ts: list[int], vs: list[float], s: int, e: int, r: int, t: int,
+def f_double_exp(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int, t: int,
                  a: Sequence[float]) -> float | None:
     sf, tf = a[0], a[1]
     if not 0 < sf < 1:

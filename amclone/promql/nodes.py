@@ -162,7 +162,7 @@ class SubqueryNode(Node):
         start = (first // step) * step
         if start <= first:
             start += step
-        rows: dict[Any, Series] = {}
+        rows: dict[Any, tuple[list[int], list[float], bool]] = {}
         memo = ctx.memo
         key = id(self)
         inner = self.inner
@@ -178,12 +178,12 @@ class SubqueryNode(Node):
             for smp in vec:
                 row = rows.get(smp.labels)
                 if row is None:
-                    row = Series(smp.labels, [], [], smp.drop_name)
+                    row = ([], [], smp.drop_name)
                     rows[smp.labels] = row
-                row.ts.append(ti)
-                row.vs.append(smp.value)
+                row[0].append(ti)
+                row[1].append(smp.value)
             ti += step
-        return list(rows.values())
+        return [Series(lb, tl, vl, d) for lb, (tl, vl, d) in rows.items()]
 
 
 class UnaryMinusNode(Node):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from amclone.tsdb.series import Labels
@@ -30,8 +31,8 @@ class Sample(NamedTuple):
 
 class Series(NamedTuple):
     labels: Labels
-    ts: list[int]
-    vs: list[float]
+    ts: Sequence[int]
+    vs: Sequence[float]
     drop_name: bool = False
 
 
@@ -92,7 +93,7 @@ def kahan_inc(inc: float, total: float, c: float) -> tuple[float, float]:
     return t, c
 
 
-def kahan_mean(values: list[float]) -> float:
+def kahan_mean(values: Sequence[float]) -> float:
     """Mean via a compensated sum, switching to an incremental mean if the sum overflows
     (``avg`` and ``avg_over_time``)."""
     total, c, mean = values[0], 0.0, 0.0
@@ -141,7 +142,7 @@ def format_float(v: float) -> str:
     return r
 
 
-def quantile_of(q: float, values: list[float]) -> float:
+def quantile_of(q: float, values: Sequence[float]) -> float:
     """φ-quantile with linear interpolation between closest ranks (``quantile``, ``*_over_time``)."""
     if not values or q != q:
         return math.nan

@@ -30,6 +30,49 @@ class Querier(Protocol):
     def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
 
 
+class Appender:
+    """A batch of appends that is kept or taken back as a whole (remote write 1.0 rejects a
+    request on its first bad sample, and Prometheus rolls back what that request had written)."""
+
+    __slots__ = ("_added", "_max_t", "_touched", "head")
+
+    def __init__(self, head: Head) -> None:
+        self.head = head
+        self._added: list[tuple[MemSeries, int]] = []
+        self._touched: list[MemSeries] = []
+        self._max_t = head.max_time
+
+    def series_for(self, labels: Labels) -> MemSeries:
+        """Like `Head.series_for`, but a rollback also forgets series left empty."""
+        s = self.head.series_for(labels)
+        if not s.ts:
+            self._touched.append(s)
+        return s
+
+    def append(self, series: MemSeries, t: int, v: float) -> None:
+        head = self.head
+        if head.max_time - t > head.retention_ms:
+            raise OutOfBoundsError()
+        series.append(t, v, head.ooo_window_ms)
+        self._added.append((series, t))
+        self._max_t = max(self._max_t, t)
+
+    def commit(self) -> int:
+        head = self.head
+        head.max_time = max(head.max_time, self._max_t)
+        n = len(self._added)
+        head.samples_appended += n
+        self._added = []
+        return n
+
+    def rollback(self) -> None:
+        for series, t in reversed(self._added):
+            series.remove(t)
+        self.head.drop_empty(self._touched)
+        self._added = []
+        self._touched = []
+
+
 class Head:
     """All series and their recent samples. Appends and reads may come from different threads."""
 
@@ -47,6 +90,10 @@ class Head:
         self.samples_appended = 0
         self.series_created = 0
         self.series_removed = 0
+        self.histograms_received = 0
+        self.exemplars_received = 0
+        # metric family name -> {(type, help, unit)}: what /api/v1/metadata reports
+        self.metadata: dict[str, dict[tuple[str, str, str], None]] = {}
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -79,6 +126,16 @@ class Head:
         self.max_time = max(self.max_time, t)
         self.samples_appended += 1
 
+    def appender(self) -> Appender:
+        return Appender(self)
+
+    def set_metadata(self, family: str, type_: str, help_: str, unit: str) -> None:
+        entries = self.metadata.setdefault(family, {})
+        if (type_, help_, unit) not in entries:
+            if len(entries) >= 10:
+                entries.pop(next(iter(entries)))
+            entries[(type_, help_, unit)] = None
+
     def truncate(self, mint: int | None = None) -> int:
         """Drop samples older than ``mint`` (default: newest sample minus retention) and series left
         empty; returns the number of series removed."""
@@ -95,6 +152,16 @@ class Head:
                 self._generation += 1
                 self.series_removed += removed
         return removed
+
+    def drop_empty(self, candidates: Iterable[MemSeries]) -> None:
+        with self._lock:
+            dropped = False
+            for s in candidates:
+                if not s.ts and self._by_ref.get(s.ref) is s:
+                    self._drop(s)
+                    dropped = True
+            if dropped:
+                self._generation += 1
 
     def _drop(self, s: MemSeries) -> None:
         del self._by_labels[s.labels]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from amclone.tsdb.stale import is_stale
 
@@ -74,6 +75,16 @@ class MemSeries:
         if v != v and is_stale(v):
             self.stale_count += 1
 
+    def remove(self, t: int) -> None:
+        """Take back the sample at ``t`` (a rolled-back append)."""
+        i = bisect_left(self.ts, t)
+        if i < len(self.ts) and self.ts[i] == t:
+            v = self.vs[i]
+            if v != v and is_stale(v):
+                self.stale_count -= 1
+            del self.ts[i]
+            del self.vs[i]
+
     def truncate_before(self, mint: int) -> int:
         """Drop samples older than ``mint``; returns how many went."""
         i = bisect_left(self.ts, mint)
@@ -95,20 +106,21 @@ class MemSeries:
             return None
         return v
 
-    def window(self, mint: int, maxt: int) -> tuple[list[int], list[float]]:
-        """Samples in ``(mint, maxt]`` without stale markers (range selectors are left-open)."""
+    def window(self, mint: int, maxt: int) -> tuple[Sequence[int], Sequence[float]]:
+        """Samples in ``(mint, maxt]`` without stale markers (range selectors are left-open).
+
+        Returns array slices (one C-level copy, no per-sample objects) unless markers had to go."""
         ts = self.ts
         lo = bisect_right(ts, mint)
         hi = bisect_right(ts, maxt)
         if lo >= hi:
-            return [], []
-        tl = ts[lo:hi].tolist()
-        vl = self.vs[lo:hi].tolist()
+            return (), ()
+        tl = ts[lo:hi]
+        vl = self.vs[lo:hi]
         if self.stale_count:
             keep = [i for i, v in enumerate(vl) if not (v != v and is_stale(v))]
             if len(keep) != len(vl):
-                tl = [tl[i] for i in keep]
-                vl = [vl[i] for i in keep]
+                return [tl[i] for i in keep], [vl[i] for i in keep]
         return tl, vl
 
     def nbytes(self) -> int:
