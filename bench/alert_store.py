@@ -92,8 +92,8 @@ def main() -> None:
         for sync in (True, False):
             dt, cpu, stats = asyncio.run(store_run(posted(n, args.batch, f"s{conc}{sync}"), conc, sync))
             label = f"prepare+put c={conc:<2} {'fsync' if sync else 'nosync'}"
-            print(f"{label:<28}{rate(n, dt, cpu)}  ({stats['groups']} writes for {stats['frames']} puts,"
-                  f" {stats['bytes'] / n:.0f} B/alert)")
+            print(f"{label:<28}{rate(n, dt, cpu)} {stats['frames'] / dt:>7,.0f} puts/s"
+                  f"  ({stats['groups']} write+sync for {stats['frames']} puts, {stats['bytes'] / n:.0f} B/alert)")
 
 
 if __name__ == "__main__":
