@@ -70,7 +70,11 @@ async def client(aiohttp_client: Any, head: Head) -> Any:
                                                                   receiver=Receiver(head, lambda: NOW)))
     # As the composition root must: aiohttp would otherwise answer 400 itself for a zstd body,
     # where Prometheus answers 415 (the signal for vmagent to fall back to snappy).
-    return await aiohttp_client(app, server_kwargs={"auto_decompress": False})
+    from aiohttp.test_utils import TestServer
+
+    server = TestServer(app)
+    await server.start_server(auto_decompress=False)
+    return await aiohttp_client(server)
 
 
 def select(head: Head, name: str) -> list[Any]:
