@@ -14,7 +14,7 @@ from prometheus_client.process_collector import ProcessCollector
 from amclone.api.version import BUILD, BuildInfo
 
 # Go's client has no *_created series; dashboards and diffs expect none.
-prometheus_client.disable_created_metrics()
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
 
 _DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 20, 60)
 _SIZE_BUCKETS = tuple(100.0 * 10**i for i in range(7))

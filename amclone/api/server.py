@@ -101,9 +101,9 @@ class HttpServer:
                 return text_error("Internal Server Error", 500)
             extra = wc.headers
             if wc.users and not self._authorized(request, wc.users):
-                resp = text_error("Unauthorized", 401, {"WWW-Authenticate": "Basic"})
-                resp.headers.update(extra)
-                return resp
+                denied = text_error("Unauthorized", 401, {"WWW-Authenticate": "Basic"})
+                denied.headers.update(extra)
+                return denied
         resp = await self._mux(request)
         resp.headers.update(extra)
         return resp
