@@ -40,6 +40,7 @@ class GoSyntax:
     rewritten: str
     restore: dict[str, str] = field(default_factory=dict)
     nests_too_deeply: bool = False
+    unicode_classes: bool = False  # uses \\p{..} or \\P{..} (outside \\Q..\\E)
 
 
 def _is_capture_name_char(ch: str) -> bool:
@@ -55,6 +56,7 @@ class _Scanner:
         self.restore: dict[str, str] = {}
         self.groups: list[bool] = []  # open groups, True where capturing
         self.depth = self.max_depth = 0
+        self.unicode_classes = False
 
     def placeholder(self, key: str, original: str) -> None:
         self.restore[key] = original
@@ -63,6 +65,7 @@ class _Scanner:
     def unicode_class(self, i: int) -> int:
         """At ``\\p{`` or ``\\P{``: rewrite a script Go does not know; return the next index."""
         p = self.p
+        self.unicode_classes = True
         end = p.find("}", i + 3)
         if end > 0 and p[i + 3:end].lstrip("^") in _NEW_SCRIPTS:
             self.placeholder(f"\\p{{X{_MARK}{len(self.restore)}}}", p[i:end + 1])
@@ -83,6 +86,8 @@ class _Scanner:
             return i + 2
         if nxt in "pP" and i + 2 < n and p[i + 2] == "{":
             return self.unicode_class(i)
+        if nxt in "pP":
+            self.unicode_classes = True  # one-letter form, \\pL
         self.out.append(p[i:i + 2])
         return i + 2
 
@@ -100,6 +105,7 @@ class _Scanner:
                 if p[j + 1] in "pP" and j + 2 < n and p[j + 2] == "{":
                     j = self.unicode_class(j)
                 else:
+                    self.unicode_classes = self.unicode_classes or p[j + 1] in "pP"
                     self.out.append(p[j:j + 2])
                     j += 2
                 continue
@@ -153,7 +159,8 @@ class _Scanner:
                 i += 1
         # Only capturing groups add tree levels in Go (non-capturing ones merge into their parent),
         # plus the concatenation `^(?:x)$` makes and the leaf below.
-        return GoSyntax("".join(self.out), self.restore, self.max_depth + 2 > _MAX_HEIGHT)
+        return GoSyntax("".join(self.out), self.restore, self.max_depth + 2 > _MAX_HEIGHT,
+                        self.unicode_classes)
 
 
 def go_only_errors(pattern: str) -> GoSyntax:

@@ -17,6 +17,7 @@ import re2
 from re2 import _re2
 
 from amclone.labels._syntax import go_only_errors
+from amclone.labels._unicode13 import TO_UNASSIGNED
 
 _ANCHOR_UNANCHORED = _re2.RE2.Anchor.UNANCHORED
 
@@ -114,8 +115,13 @@ def _message(compiled: Any) -> str:
     return str(message)
 
 
-def _build(pattern: str) -> Any:
-    """Compile with C++ RE2, or raise RegexError with the message Go gives for `pattern`."""
+def _build(pattern: str) -> tuple[Any, bool]:
+    """Compile with C++ RE2, or raise RegexError with the message Go gives for `pattern`.
+
+    The flag says whether texts must be seen through Go's Unicode 13 tables (see _unicode13):
+    only for patterns with Unicode classes, and not when the pattern itself names non-ASCII
+    characters (which the mapping would hide from it).
+    """
     syntax = go_only_errors(pattern)
     if syntax.nests_too_deeply:
         raise RegexError("expression nests too deeply", pattern)
@@ -129,20 +135,23 @@ def _build(pattern: str) -> Any:
         raise _translate(_message(compiled), syntax.restore)
     if rewritten:  # pragma: no cover - every rewrite is chosen to make C++ fail
         raise RegexError("regexp/syntax: internal error", pattern)
-    return compiled
+    unicode13 = syntax.unicode_classes and pattern.isascii() and "\\x" not in pattern
+    return compiled, unicode13
 
 
 class Regex:
     """A compiled pattern. `match_string` is Go's ``Regexp.MatchString`` (is there a match in s?)."""
 
-    __slots__ = ("_compiled", "pattern", "source")
+    __slots__ = ("_compiled", "_unicode13", "pattern", "source")
 
     def __init__(self, pattern: str, source: str) -> None:
         self.pattern = pattern  # what the user wrote
         self.source = source  # what was compiled (anchored or not)
-        self._compiled = _build(source)
+        self._compiled, self._unicode13 = _build(source)
 
     def match_string(self, s: str) -> bool:
+        if self._unicode13 and not s.isascii():
+            s = s.translate(TO_UNASSIGNED)
         data = _encode(s)
         span = self._compiled.Match(_ANCHOR_UNANCHORED, data, 0, len(data))
         return bool(span[0][0] >= 0)

@@ -215,3 +215,17 @@ def test_regex_error_fields() -> None:
 def test_to_python_gives_groups_for_templates() -> None:
     m = compile_unanchored("(\\w+)@(\\w+)").to_python().search("mail me@host now")
     assert m is not None and m.group(2) == "host"
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), [
+    ("\\pL", "\u0870", False),  # ARABIC LETTER ALEF WITH ATTACHED FATHA: new in Unicode 14
+    ("\\PL", "\u0870", True),  # unassigned in Go's tables, so not a letter
+    ("\\p{Arabic}", "\u0870", False),
+    ("\\p{Arabic}", "\u0627", True),  # ALEF: old enough
+    ("\\p{Han}", "\U00031350", False),  # CJK extension H (Unicode 15)
+    ("[^\\pL]", "\u0870", True),
+    (".", "\u0870", True),  # '.' needs no tables
+    ("\\x{0870}", "\u0870", True),  # a pattern naming the character sees it as it is
+])
+def test_unicode_classes_use_go_1_19_tables(pattern: str, text: str, expected: bool) -> None:
+    assert compile_anchored(pattern).match_string(text) is expected
