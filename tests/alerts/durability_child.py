@@ -1,7 +1,7 @@
 """Child process for test_durability: puts alerts into a durable store as fast as it can and
 prints ``ok <worker> <n> <compactions so far>`` after each acknowledged put, until it is killed.
 
-    python durability_child.py STORAGE_DIR
+    python durability_child.py STORAGE_DIR [fsync|write|none]
 
 Compaction is made almost continuous (a small threshold, no ratio), so the kill often lands
 in the middle of writing a snapshot or deleting covered segments.
@@ -32,7 +32,8 @@ async def worker(store: AlertStore, wal: AlertWAL, clock: SystemClock, w: int) -
 
 async def main() -> None:
     clock = SystemClock()
-    wal = AlertWAL(sys.argv[1], compact_bytes=64 << 10, compact_ratio=0)
+    mode = sys.argv[2] if len(sys.argv) > 2 else "fsync"
+    wal = AlertWAL(sys.argv[1], compact_bytes=64 << 10, compact_ratio=0, sync=mode)
     store = AlertStore(clock, Marker(), wal=wal)
     await store.start()
     sys.stdout.write("started\n")

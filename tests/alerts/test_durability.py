@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from amclone.alerts import AlertStore, AlertWAL, Marker
 from amclone.testing.procs import REPO
 from amclone.timeutil import SystemClock
@@ -19,11 +21,11 @@ from amclone.timeutil import SystemClock
 CHILD = Path(__file__).with_name("durability_child.py")
 
 
-def run_and_kill(storage: Path, min_acks: int) -> tuple[dict[int, int], int]:
+def run_and_kill(storage: Path, min_acks: int, mode: str) -> tuple[dict[int, int], int]:
     """Start the child, wait for `min_acks` acknowledgements, SIGKILL it; acked count per worker
     and the number of compactions the child had finished."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, str(CHILD), str(storage)], stdout=subprocess.PIPE, env=env,
+    proc = subprocess.Popen([sys.executable, str(CHILD), str(storage), mode], stdout=subprocess.PIPE, env=env,
                             start_new_session=True)
     assert proc.stdout is not None
     acked: dict[int, int] = {}
@@ -62,11 +64,12 @@ def run_and_kill(storage: Path, min_acks: int) -> tuple[dict[int, int], int]:
     return acked, compactions
 
 
-async def test_kill_9_loses_no_acknowledged_alert(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["fsync", "write"])
+async def test_kill_9_loses_no_acknowledged_alert(tmp_path: Path, mode: str) -> None:
     storage = tmp_path / "alerts"
     max_compactions = 0
     for round_ in range(3):
-        acked, compactions = run_and_kill(storage, min_acks=150 + 100 * round_)
+        acked, compactions = run_and_kill(storage, min_acks=150 + 100 * round_, mode=mode)
         max_compactions = max(max_compactions, compactions)
         wal = AlertWAL(storage)
         store = AlertStore(SystemClock(), Marker(), wal=wal)

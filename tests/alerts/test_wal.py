@@ -197,3 +197,24 @@ async def test_crash_mid_compaction_leftovers_are_ignored(tmp_path: Path) -> Non
     (a,) = store2.list()
     assert a.labels["summary"] == "old"
     await store2.stop()
+
+
+@pytest.mark.parametrize("mode", ["write", "none"])
+async def test_other_sync_modes_round_trip(tmp_path: Path, mode: str) -> None:
+    clock = FakeClock()
+    wal = AlertWAL(tmp_path, sync=mode, sync_interval=0.01)
+    store = AlertStore(clock, Marker(), wal=wal)
+    await store.start()
+    for i in range(5):
+        await store.put([alert(clock, i)])
+        await asyncio.sleep(0.02)  # let the background syncer run in "write" mode
+    before = state(store)
+    store2, _ = await open_store(tmp_path, clock)  # no stop(): as after kill -9
+    assert state(store2) == before
+    await store2.stop()
+    await store.stop()
+
+
+def test_unknown_sync_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="sync mode"):
+        AlertWAL(tmp_path, sync="sometimes")
