@@ -21,6 +21,8 @@ from typing import Any, Mapping
 from prometheus_client import CollectorRegistry
 
 from amclone import config as amconfig
+from amclone.config.coordinator import Coordinator
+from amclone.config.marshal import marshal_yaml
 from amclone.alerts import AlertStore, AlertWAL, IngestMetrics, Marker
 from amclone.api.metrics import ServerMetrics
 from amclone.api.server import HttpServer, ServerOptions
@@ -87,10 +89,8 @@ class App:
                                  on_delete=lambda a: self.silencer.forget(a.fingerprint),
                                  registry=self.registry)
         self.ingest = IngestMetrics(self.registry)
-        self.coordinator = amconfig.Coordinator(opts.config_file, registry=self.registry) \
-            if hasattr(amconfig, "Coordinator") else None
-        if self.coordinator is not None:
-            self.coordinator.subscribe(self._apply)
+        self.coordinator = Coordinator(opts.config_file, registry=self.registry, clock=self.clock)
+        self.coordinator.subscribe(self._apply)
         self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,
                             silences=self.silences, ingest=self.ingest, reload=self.reload,
                             set_alert_status=self._set_alert_status, groups=None,  # SEAM: dispatcher
@@ -120,25 +120,14 @@ class App:
         self.deps.config = ApiConfig(
             receivers=tuple(r.name for r in cfg.receivers),
             resolve_timeout=cfg.global_config.resolve_timeout,
-            original=_marshal(cfg),
+            original=marshal_yaml(cfg),
             route=route,
             json=_config_json(cfg),
         )
 
     def load_config(self) -> None:
         """One load through the coordinator (raises `amclone.config.ConfigError`)."""
-        if self.coordinator is not None:
-            self.coordinator.reload()
-        else:  # until amclone.config.Coordinator lands: the same load, without its metrics
-            clog = logging.getLogger("amclone.config")
-            clog.info("Loading configuration file", extra={"file": self.opts.config_file})
-            try:
-                self._apply(amconfig.load_file(self.opts.config_file))
-            except amconfig.ConfigError as e:
-                clog.error("Loading configuration file failed",
-                           extra={"file": self.opts.config_file, "err": str(e)})
-                raise
-            clog.info("Completed loading of configuration file", extra={"file": self.opts.config_file})
+        self.coordinator.reload()
 
     async def reload(self) -> None:
         """SIGHUP and POST /-/reload; a failed load keeps the running config."""
@@ -176,14 +165,8 @@ class App:
         self.silences.close()
 
 
-def _marshal(cfg: Any) -> str:
-    marshal = getattr(amconfig, "marshal_yaml", None)
-    if marshal is not None:
-        return str(marshal(cfg))
-    return str(cfg.original)  # until amclone.config.marshal_yaml lands
-
-
 def _config_json(cfg: Any) -> Any:
+    """/api/v1/status configJSON. SEAM: the config package has no Go-JSON form of Config yet."""
     fn = getattr(amconfig, "marshal_json", None)
     return fn(cfg) if fn is not None else None
 

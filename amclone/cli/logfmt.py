@@ -32,6 +32,8 @@ def _fields(record: logging.LogRecord) -> list[tuple[str, object]]:
                                      ("caller", f"{os.path.basename(record.pathname)}:{record.lineno}"),
                                      ("level", _NAMES.get(record.levelno, "info"))]
     for prefix, comp in _COMPONENTS.items():
+        if "component" in vars(record):
+            break
         if record.name == prefix or record.name.startswith(prefix + "."):
             out.append(("component", comp))
             break
