@@ -17,11 +17,20 @@ from amclone.labels.labelset import fingerprint as _fingerprint
 from amclone.labels.labelset import fingerprint_hex
 from amclone.timeutil import ZERO_TIME
 
-__all__ = ["Alert", "AlertStatus", "overlaps"]
+__all__ = ["NIL_MAP", "Alert", "AlertStatus", "NilMap", "overlaps"]
 
 # An unset fingerprint; real ones are unsigned 64-bit, so a negative value cannot collide.
 _UNSET = -1
 _set = object.__setattr__
+
+
+class NilMap(dict[str, str]):
+    """Go's nil map where an empty one would print differently: API v1 decodes a body without
+    ``annotations`` into a nil ``model.LabelSet`` and prints it as ``null``, not ``{}``. Use the
+    one instance `NIL_MAP` (never mutate it); the write-ahead log keeps it across restarts."""
+
+
+NIL_MAP = NilMap()
 
 
 class AlertStatus(str, Enum):

@@ -49,7 +49,7 @@ from typing import Any
 
 import msgpack
 
-from amclone.alerts.alert import Alert
+from amclone.alerts.alert import NIL_MAP, Alert
 
 __all__ = ["AlertWAL", "CorruptFrame", "decode_alerts", "encode_alerts", "iter_frames"]
 
@@ -81,8 +81,9 @@ class CorruptFrame(ValueError):
 
 
 def _rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
-    return [(a.fingerprint, a.labels, a.annotations, a.starts_at, a.ends_at, a.updated_at,
-             a.generator_url, a.timeout) for a in alerts]
+    # NIL_MAP annotations are stored as nil so that v1 still prints them as null after a restart.
+    return [(a.fingerprint, a.labels, None if a.annotations is NIL_MAP else a.annotations, a.starts_at,
+             a.ends_at, a.updated_at, a.generator_url, a.timeout) for a in alerts]
 
 
 def encode_alerts(alerts: Sequence[Alert]) -> bytes:
@@ -123,7 +124,7 @@ def decode_alerts(payload: bytes) -> list[Alert]:
     rows = msgpack.unpackb(payload, unicode_errors="surrogatepass", strict_map_key=True)
     if not isinstance(rows, list):
         raise TypeError("payload is not an array of alerts")
-    return [Alert(labels, annots, starts, ends, updated, url, timeout, fp)
+    return [Alert(labels, NIL_MAP if annots is None else annots, starts, ends, updated, url, timeout, fp)
             for fp, labels, annots, starts, ends, updated, url, timeout in rows]
 
 

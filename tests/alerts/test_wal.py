@@ -218,3 +218,17 @@ async def test_other_sync_modes_round_trip(tmp_path: Path, mode: str) -> None:
 def test_unknown_sync_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="sync mode"):
         AlertWAL(tmp_path, sync="sometimes")
+
+
+async def test_nil_annotations_survive_a_restart(tmp_path: Path) -> None:
+    from amclone.alerts import NIL_MAP
+
+    clock = FakeClock()
+    store, _ = await open_store(tmp_path, clock)
+    now = clock.now()
+    await store.put([Alert({"a": "1"}, NIL_MAP, now, now + S, now), Alert({"a": "2"}, {}, now, now + S, now)])
+    await store.stop()
+    store2, _ = await open_store(tmp_path, clock)
+    got = {a.labels["a"]: a.annotations for a in store2.list()}
+    assert got["1"] is NIL_MAP and got["2"] is not NIL_MAP and got["2"] == {}
+    await store2.stop()
