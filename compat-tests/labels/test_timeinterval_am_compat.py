@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,7 +65,7 @@ def candidates(now: dt.datetime) -> list[dict[str, object]]:
 
 
 class Hook(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, object]]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -75,6 +75,10 @@ class Hook(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def cases_notified() -> set[str]:
+    return {str(a["labels"]["case"]) for n in Hook.received for a in n["alerts"]}
 
 
 @pytest.fixture
@@ -131,13 +135,13 @@ def test_active_intervals_equal_alertmanagers(tmp_path: Path, webhook: str) -> N
         expected = {str(i) for i, c in enumerate(parse_time_intervals(cands)) if c.contains(ns)}
         deadline = time.monotonic() + 8
         while time.monotonic() < deadline:
-            got = {str(a["labels"]["case"]) for n in Hook.received for a in n["alerts"]}  # type: ignore[index,union-attr]
+            got = cases_notified()
             if got == expected:
                 break
             time.sleep(0.2)
         time.sleep(1)  # anything that should not have been sent would have arrived by now
     finally:
         proc.stop()
-    got = {str(a["labels"]["case"]) for n in Hook.received for a in n["alerts"]}  # type: ignore[index,union-attr]
+    got = cases_notified()
     assert expected and len(expected) < len(cands)
     assert got == expected, [cands[int(i)] for i in got ^ expected]
