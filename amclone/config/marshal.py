@@ -192,7 +192,11 @@ def _plain(data: Any, flow_keys: frozenset[str] = frozenset(), flow: bool = Fals
 
 
 def _key_cmp(a: str, b: str) -> int:
-    """yaml.v2's keyList.Less for string keys: letters before digits, digit runs numerically."""
+    """yaml.v2's keyList.Less for string keys: letters before digits, digit runs numerically.
+
+    Go's order is not transitive for keys like a1/a01/a0b, so Alertmanager itself prints those
+    in an order that depends on map iteration; for every other key set this is its order.
+    """
     return -1 if _less(a, b) else (1 if _less(b, a) else 0)
 
 

@@ -52,8 +52,8 @@ def integration_list(cls: type[C], go_type: str, defaults: Callable[[], C],
     return Seq(Ptr(struct), "[]*config." + go_type)  # type: ignore[arg-type]
 
 
-def with_global_http(cfg: C, http: HTTPClientConfig | None) -> C:
-    """`if c.HTTPConfig == nil { c.HTTPConfig = global.HTTPConfig }`."""
+def with_global_http(cfg: Any, http: HTTPClientConfig | None) -> Any:
+    """`if c.HTTPConfig == nil { c.HTTPConfig = global.HTTPConfig }` (the same object: a Go pointer)."""
     if cfg.http_config is None:
-        return replace(cfg, http_config=http)  # type: ignore[type-var]
+        return replace(cfg, http_config=http)
     return cfg
