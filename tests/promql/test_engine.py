@@ -1,0 +1,67 @@
+"""Engine behaviours the Prometheus scripts do not pin down: plan reuse, adapter quirks, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from amclone.promql import Engine, EvalError, ParseError, ast
+from amclone.promql.parse import parse
+from amclone.tsdb import STALE_NAN, Head
+
+
+@pytest.fixture
+def engine() -> Engine:
+    h = Head()
+    for i in range(21):
+        t = i * 15_000
+        h.append((("__name__", "c_total"), ("job", "a")), t, float(i * 15))
+        h.append((("__name__", "c_total"), ("job", "b")), t, float(i * 30))
+    h.append((("__name__", "gone"),), 0, 1.0)
+    h.append((("__name__", "gone"),), 15_000, STALE_NAN)
+    return Engine(h)
+
+
+def test_plan_is_reusable_and_sees_new_data(engine: Engine) -> None:
+    plan = engine.compile("c_total > 250")
+    assert [s.value for s in plan.instant(300_000).value] == [300.0, 600.0]
+    assert [s.value for s in plan.instant(150_000).value] == [300.0]
+    engine.querier.append((("__name__", "c_total"), ("job", "z")), 300_000, 999.0)  # type: ignore[attr-defined]
+    assert len(plan.instant(300_000).value) == 3
+
+
+def test_stale_marker_ends_series(engine: Engine) -> None:
+    assert engine.instant("gone", 10_000).value[0].value == 1.0
+    assert engine.instant("gone", 20_000).value == []
+
+
+def test_rate_and_name_dropping(engine: Engine) -> None:
+    res = engine.instant("rate(c_total[1m])", 300_000)
+    assert [(dict(s.labels), round(s.value, 6)) for s in res.value] == [({"job": "a"}, 1.0), ({"job": "b"}, 2.0)]
+
+
+def test_range_query_sorted_matrix(engine: Engine) -> None:
+    res = engine.range("c_total", 0, 60_000, 30_000)
+    assert res.type == "matrix"
+    assert [dict(s.labels)["job"] for s in res.value] == ["a", "b"]
+    assert list(res.value[0].ts) == [0, 30_000, 60_000]
+
+
+def test_errors(engine: Engine) -> None:
+    with pytest.raises(ParseError):
+        engine.compile("sum(")
+    with pytest.raises(ParseError):
+        engine.compile('a{x="1" or y="2"}')
+    with pytest.raises(EvalError, match="many-to-many matching not allowed"):
+        engine.instant("c_total + on() c_total", 300_000)
+    with pytest.raises(EvalError, match="range query"):
+        engine.range("c_total[1m]", 0, 60_000, 15_000)
+
+
+def test_adapter_negative_at_and_offsets() -> None:
+    e = parse("x @ -10.5 offset -1m")
+    assert isinstance(e, ast.VectorSelector)
+    assert e.at == ast.At("time", -10_500)
+    assert e.offset_ms == -60_000
+    q = parse("(x @ 5)[5m:] @ end()")
+    assert isinstance(q, ast.Subquery)
+    assert q.at == ast.At("end") and q.step_ms == 0 and q.range_ms == 300_000
