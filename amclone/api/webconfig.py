@@ -113,7 +113,7 @@ def load(path: str) -> WebConfig:
     try:
         text = Path(path).read_text()
     except OSError as e:
-        raise WebConfigError(f"open {path}: {e.strerror.lower() if e.strerror else e}") from None
+        raise WebConfigError(f"open {path}: {_reason(e)}") from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
@@ -157,6 +157,11 @@ def load(path: str) -> WebConfig:
         users=users, headers=headers)
 
 
+def _reason(e: OSError) -> str:
+    reasons = {2: "no such file or directory", 13: "permission denied", 21: "is a directory"}
+    return reasons.get(e.errno or 0, (e.strerror or str(e)).lower())
+
+
 def ssl_context(c: WebConfig) -> ssl.SSLContext | None:
     """ConfigToTLSConfig; None when the file configures no TLS."""
     if not c.tls_enabled:
@@ -166,10 +171,16 @@ def ssl_context(c: WebConfig) -> ssl.SSLContext | None:
     if not c.key_file:
         raise WebConfigError("missing key_file")
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    for f in (c.cert_file, c.key_file):
+        try:
+            with open(f, "rb"):
+                pass
+        except OSError as e:
+            raise WebConfigError(f"failed to load X509KeyPair: open {f}: {_reason(e)}") from None
     try:
         ctx.load_cert_chain(c.cert_file, c.key_file)
     except (OSError, ssl.SSLError) as e:
-        raise WebConfigError(f"failed to load X509KeyPair: {e}") from None
+        raise WebConfigError(f"failed to load X509KeyPair: tls: {e}") from None
     ctx.minimum_version = _TLS_VERSIONS[c.min_version]
     ctx.maximum_version = _TLS_VERSIONS[c.max_version]
     if c.cipher_suites:
@@ -225,7 +236,6 @@ class LiveWebConfig:
         self._stamp: tuple[float, int] | None = None
         self._config: WebConfig | None = None
         self.auth = Authenticator()
-        self.get()
 
     def get(self) -> WebConfig:
         st = os.stat(self.path)

@@ -6,10 +6,12 @@ the build's own version strings.
 
 from __future__ import annotations
 
+import base64
 import difflib
 import http.client
 import json
 import re
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,17 +49,26 @@ class Server:
 
     url: str
     ids: dict[str, str] = field(default_factory=dict)
+    ssl_context: ssl.SSLContext | None = None
+    auth: tuple[str, str] | None = None
     times: list[int] = field(default_factory=list)
 
     def request(self, method: str, path: str, body: bytes | str | None = None,
                 headers: dict[str, str] | None = None) -> Answer:
         u = urlsplit(self.url)
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+        conn: http.client.HTTPConnection
+        if u.scheme == "https":
+            conn = http.client.HTTPSConnection(u.hostname or "", u.port, timeout=20, context=self.ssl_context)
+        else:
+            conn = http.client.HTTPConnection(u.hostname or "", u.port, timeout=20)
         data = body.encode() if isinstance(body, str) else body
         self.times.append(time.time_ns())
         try:
             conn.putrequest(method, path, skip_accept_encoding=True)
             hdrs = dict(headers or {})
+            if self.auth is not None and "Authorization" not in hdrs:
+                token = base64.b64encode(f"{self.auth[0]}:{self.auth[1]}".encode()).decode()
+                hdrs["Authorization"] = "Basic " + token
             if data is not None and "Content-Length" not in hdrs:
                 hdrs["Content-Length"] = str(len(data))
             for k, v in hdrs.items():
@@ -68,8 +79,8 @@ class Server:
             for k, v in resp.getheaders():
                 got.setdefault(k.title(), []).append(v)
             return Answer(resp.status, got, resp.read())
-        except (http.client.RemoteDisconnected, ConnectionResetError):
-            return Answer(-1, {}, b"<connection closed>")
+        except (http.client.RemoteDisconnected, OSError) as e:
+            return Answer(-1, {}, f"<connection failed: {type(e).__name__}>".encode())
         finally:
             conn.close()
 
