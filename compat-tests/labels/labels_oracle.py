@@ -68,6 +68,7 @@ def route_matchers(amtool: str, matchers_entry: str, workdir: Path) -> tuple[str
     if r.returncode != 0:
         err = r.stderr.rstrip("\n")
         return None, err[err.index("amtool: error: ") + len("amtool: error: "):]
-    line = [ln for ln in r.stdout.splitlines() if ln.endswith("receiver: r")][-1]
+    # split on "\n" only: the printed values may hold characters splitlines() breaks at (\x1c)
+    line = [ln for ln in r.stdout.split("\n") if ln.endswith("receiver: r")][-1]
     printed = re.sub(r"^.*?── ", "", line).rsplit("  receiver: r", 1)[0]
     return printed, None

@@ -86,6 +86,18 @@ CLASSIC_VERDICTS: list[tuple[str, str | None, str | None]] = [
     ('a!=b!=c', '{a!="b!=c"}', None),
     ('a="\\\\n"', '{a="\\\\n"}', None),
     ('a=~"\\\\\\\\"', '{a=~"\\\\\\\\"}', None),
+    # whitespace: Go's regexp \s is [\t\n\f\r ]; only the last token is TrimSpace'd (Unicode spaces)
+    ('a=b\xa0', '{a="b"}', None),
+    ('a=b\xa0,c=d', '{a="b\xa0",c="d"}', None),
+    ('a=b\x0b', '{a="b"}', None),
+    ('\x0ba=b', '{a="b"}', None),
+    ('a=b\x1c', '{a="b\x1c"}', None),
+    ('\xa0a=b', '{a="b"}', None),
+    ('a=\u2003b\u2003', '{a="\u2003b"}', None),
+    ('a=b,\u2003', '{a="b"}', None),
+    ('a=b\r\n', '{a="b"}', None),
+    ('a="b"\xa0', '{a="b"}', None),
+    ('{a=b}\xa0', '{a="b}"}', None),
 ]
 
 
