@@ -287,3 +287,50 @@ def test_groups(pair: tuple[Server, Server]) -> None:
               "?filter=bad", "?receiver=("):
         check(pair, "GET", "/api/v2/alerts/groups" + q)
     _report()
+
+
+# -- metrics --------------------------------------------------------------------------------------
+
+OWN_METRICS = (
+    "alertmanager_build_info", "alertmanager_cluster_enabled", "alertmanager_receivers",
+    "alertmanager_integrations", "alertmanager_http_request_duration_seconds",
+    "alertmanager_http_response_size_bytes", "alertmanager_http_requests_in_flight",
+    "alertmanager_http_concurrency_limit_exceeded_total", "alertmanager_config_hash",
+    "alertmanager_config_last_reload_successful", "alertmanager_alerts_received_total",
+)
+
+
+def _families(text: str) -> dict[str, tuple[str, str]]:
+    helps: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            name, _, h = line[7:].partition(" ")
+            helps[name] = h
+        elif line.startswith("# TYPE "):
+            name, _, t = line[7:].partition(" ")
+            types[name] = t
+    return {n: (helps.get(n, ""), types.get(n, "")) for n in types}
+
+
+def _label_names(text: str, family: str) -> set[tuple[str, ...]]:
+    import re
+    out = set()
+    for line in text.splitlines():
+        if line.startswith(family) and not line.startswith("#"):
+            labels = re.findall(r'([a-zA-Z_]+)="', line.split(" ")[0])
+            out.add(tuple(sorted(set(labels) - {"le", "quantile"})))
+    return out
+
+
+def test_metrics(pair: tuple[Server, Server]) -> None:
+    am, ours = pair
+    theirs = am.request("GET", "/metrics").body.decode()
+    mine = ours.request("GET", "/metrics").body.decode()
+    fam_am, fam_ours = _families(theirs), _families(mine)
+    for name in OWN_METRICS:
+        assert name in fam_ours, name
+    for name, desc in fam_ours.items():
+        if name in fam_am:
+            assert desc == fam_am[name], name
+            assert _label_names(mine, name) <= _label_names(theirs, name) | {()}, name
