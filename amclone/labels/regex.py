@@ -2,10 +2,15 @@
 
 Alertmanager compiles matcher and ``match_re`` values as ``^(?:value)$`` with Go's regexp package,
 and users see Go's parse errors verbatim (``amtool check-config``, API 400 bodies). google-re2 is
-the C++ engine Go's package was ported from, so matching agrees; what differs is the wording of
-errors and a handful of constructs the C++ library accepts but Go 1.19 (the toolchain of the
-reference 0.25 build) rejects. `_syntax` finds those, and this module rewrites the C++ message
-into Go's ``error parsing regexp: <code>: `<expr>` `` form.
+the C++ engine Go's package was ported from, so matching agrees; what differs is:
+
+- the wording of errors: this module rewrites the C++ message into Go's
+  ``error parsing regexp: <code>: `<expr>` `` form (verified against amtool, tests/labels/test_regex.py);
+- a handful of constructs the C++ library accepts but Go 1.19 (the toolchain of the reference
+  0.25 build) rejects: `_syntax` finds and rewrites them so C++ fails the way Go does;
+- Unicode tables (13.0 in Go 1.19, 15.1 in google-re2): `_unicode13` hides newer characters
+  from patterns that use Unicode classes;
+- invalid UTF-8 in the text: Go reads each bad byte as U+FFFD, so `_encode` does the same.
 """
 
 from __future__ import annotations
