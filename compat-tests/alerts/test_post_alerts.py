@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from amclone.alerts import AlertStore, Marker, PostedAlert, prepare
+from amclone.compat import gojson
 from amclone.compat.timefmt import format_millis, parse_rfc3339
 from amclone.testing.procs import Managed, start_alertmanager
 from amclone.timeutil import NS_PER_MS, NS_PER_SECOND, ZERO_TIME, SystemClock
@@ -94,6 +95,10 @@ BAD_BATCHES: list[list[dict[str, Any]]] = [
     [{"labels": {"b-c": "1"}}, {"labels": {}}, {"labels": {"ok": "1"}}, {"labels": {"z": "1", "y": ""}},
      {"labels": {"a": "1"}, "startsAt": iso(FUTURE), "endsAt": iso(PAST)}],
     [{"labels": {"a": "1", "empty": ""}, "annotations": {"e": ""}}],
+    [{"labels": {"a": "1"}, "startsAt": iso(FUTURE)}],  # past the defaulted end (now + 5m)
+    [{"labels": {"a": "1"}, "endsAt": iso(FUTURE)}],  # start defaults to the end: valid
+    [{"labels": {"_": "1", "A_9": "2"}}],
+    [{"labels": {"a": "1"}, "annotations": {"ü": "x"}}],
     [],
 ]
 
@@ -105,7 +110,7 @@ def test_v2_status_body_and_counters_match(am: str, body: list[dict[str, Any]]) 
     after = metrics(am)
     res = prepare(decode(body), now=time.time_ns(), resolve_timeout=RESOLVE_TIMEOUT, version="v2")
     if res.errors:
-        assert (status, out) == (400, (json.dumps(res.error_text) + "\n").encode())
+        assert (status, out) == (400, gojson.encoder_line(res.error_text))
     else:
         assert (status, out) == (200, b"")
     delta = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
