@@ -180,6 +180,8 @@ def test_repeated_posts_merge_like_alertmanager(am: str) -> None:
     [{"labels": {"a": "1"}, "annotations": {"b-c": "x"}}],
     [{"labels": {"a": "1"}}, {"labels": {"": "1"}}],
     [{"labels": {"ok": "1"}}, {"labels": {"x.y": "1"}}],
+    [{"labels": {"a\u0001": "1"}}],  # %q, not JSON, quoting: "a\x01"
+    [{"labels": {"ü": "1"}}],
 ])
 def test_v1_invalid_names_fail_the_whole_request(am: str, body: list[dict[str, Any]]) -> None:
     from amclone.alerts import v1_labelset_error
