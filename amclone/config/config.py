@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from amclone.compat.goquote import quote
-from amclone.config.errors import ConfigError, DecodeAbort
+from amclone.config.errors import ConfigError, DecodeAbort, GoPanic
 from amclone.config.globalconf import GLOBAL, GlobalConfig, check_global, default_global
 from amclone.config.godecode import Decoder, Struct, TypeErrors, gofield
 from amclone.config.httpconfig import join_dir
@@ -58,6 +58,8 @@ class Config:
 
 def _check_receivers(r: Route, names: set[str]) -> None:
     for sub in r.routes:
+        if sub is None:  # a null child route: 0.25 dereferences it and panics
+            raise GoPanic()
         _check_receivers(sub, names)
     if r.receiver and r.receiver not in names:
         raise ConfigError(f"undefined receiver {quote(r.receiver)} used in route")
@@ -81,7 +83,7 @@ def _validate(c: dict[str, Any], extended: bool) -> None:
     receivers = []
     for rcv in c["receivers"]:
         if rcv is None:
-            raise ConfigError("runtime error: invalid memory address or nil pointer dereference")
+            raise GoPanic()
         if rcv.name in names:
             raise ConfigError(f"notification config name {quote(rcv.name)} is not unique")
         receivers.append(finalize_receiver(rcv, g))
@@ -145,6 +147,8 @@ def load(text: str | bytes, filename: str = "", *, extended: bool = False) -> Co
             raise ConfigError("no route provided in config")
         if cfg.route.continue_:
             raise ConfigError("cannot have continue in root route")
+    except GoPanic:
+        raise
     except ConfigError as e:
         raise ConfigError(e.message, file=filename, line=e.line) from None
     return replace(cfg, original=original, extended=extended)
@@ -158,6 +162,8 @@ def _decode(data: bytes, extended: bool) -> Config:
     d = Decoder()
     try:
         _, cfg = d.decode(root, typ, typ.zero())
+    except GoPanic:
+        raise
     except DecodeAbort as e:
         raise ConfigError(e.message, line=e.line) from None
     if d.terrors:

@@ -32,3 +32,17 @@ class DecodeAbort(ConfigError):
     yaml.v2 turns those into a panic that unwinds the whole decode, so no later field is looked
     at and no collected type errors are reported.
     """
+
+
+NIL_DEREFERENCE = "runtime error: invalid memory address or nil pointer dereference"
+
+
+class GoPanic(DecodeAbort):
+    """An input on which 0.25 itself crashes (a null list item it dereferences).
+
+    amtool dies with a Go panic (exit status 2) and Alertmanager refuses to start; we raise this
+    error instead, with the panic's message, so callers can reproduce the tool's exit status.
+    """
+
+    def __init__(self, message: str = NIL_DEREFERENCE) -> None:
+        super().__init__(message)

@@ -197,9 +197,13 @@ class Int(GoType[int]):
             mismatch(d, node, self.go_name)
             return False, current
         tag, value = _scalar(d, node)
-        if isinstance(value, float) and math.isfinite(value):
-            if self.lo <= value <= self.hi + 1 and int(value) <= self.hi:
-                return True, int(value)
+        if isinstance(value, float):
+            # Go: `resolved <= math.MaxInt64` (or MaxUint64) compared as floats, then a plain
+            # conversion; out-of-range conversions saturate on amd64 rather than fail.
+            if value <= float(self.hi):
+                if math.isinf(value):
+                    return True, self.lo
+                return True, min(max(int(value), self.lo), self.hi)
         elif isinstance(value, int) and not isinstance(value, bool) and self.lo <= value <= self.hi:
             return True, value
         d.terror(node, tag, self.go_name)
@@ -211,7 +215,7 @@ class Seq(GoType[tuple[T, ...]]):
 
     def __init__(self, item: GoType[T], go_name: str | None = None) -> None:
         self.item = item
-        self.go_name = go_name or "[]" + item.go_name
+        self.go_name = go_name or "[]" + (item.type_name or item.go_name)
 
     def zero(self) -> tuple[T, ...]:
         return ()

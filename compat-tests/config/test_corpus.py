@@ -19,7 +19,7 @@ from amclone.cli.amctl.check_config import run
 from amclone.testing.procs import SHARED
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bad_configs import CASES
+from bad_configs import CASES, EDGE_CASES
 
 CORPUS = SHARED / "corpus" / "am-configs"
 EXPECTED = {r["file"]: r for r in csv.DictReader((CORPUS / "EXPECTED.tsv").open(), delimiter="\t")}
@@ -42,7 +42,8 @@ def _ours(path: Path) -> tuple[int, str, str]:
 
 
 def _theirs(amtool: str, path: Path) -> tuple[int, str, str]:
-    r = subprocess.run([amtool, "check-config", str(path)], capture_output=True, text=True, timeout=30, check=False)
+    r = subprocess.run([amtool, "check-config", str(path)], capture_output=True, text=True, errors="replace",
+                       timeout=30, check=False)
     return r.returncode, r.stdout, r.stderr
 
 
@@ -64,14 +65,17 @@ def test_enough_bad_configs() -> None:
     assert sum(1 for name, _ in CASES if not name.startswith("ok-")) >= 60
 
 
-@pytest.mark.parametrize("name,text", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("name,text", CASES + EDGE_CASES, ids=[c[0] for c in CASES + EDGE_CASES])
 def test_hand_written(amtool: str, tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / f"{name}.yml"
-    path.write_text(text)
+    path.write_bytes(text.encode())
     rc, out, err = _ours(path)
     ref_rc, ref_out, ref_err = _theirs(amtool, path)
     assert (rc, out) == (ref_rc, ref_out)
-    assert err.strip() == ref_err.strip()
+    if ref_rc == 2:  # amtool panicked: its goroutine dump is not reproduced, the panic lines are
+        assert err.splitlines() == ref_err.splitlines()[:2]
+    else:
+        assert err == ref_err
 
 
 def test_several_files_and_missing_file(amtool: str, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The go-yaml strict decoder re-enactment, on small made-up Go types."""
 
+# ruff: noqa: RUF009  (gofield() returns a dataclasses.field)
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,7 +8,16 @@ import pytest
 
 from amclone.config.errors import ConfigError
 from amclone.config.yamlnode import (
-    BOOL_TAG, FLOAT_TAG, INT_TAG, MAPPING, NULL_TAG, STR_TAG, TIMESTAMP_TAG, parse, plain_safe, resolve,
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    MAPPING,
+    NULL_TAG,
+    STR_TAG,
+    TIMESTAMP_TAG,
+    parse,
+    plain_safe,
+    resolve,
 )
 
 

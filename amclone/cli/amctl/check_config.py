@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from amclone.config import Config, ConfigError, load_file, template_files
+from amclone.config.errors import GoPanic
 
 PROG = "amtool"
 
@@ -59,12 +60,17 @@ def _summary(cfg: Config, out: TextIO) -> int:
 
 
 def check_file(path: str, out: TextIO) -> int:
-    """Check one file, writing amtool's lines; returns the number of failures (0, 1 or 2)."""
+    """Check one file, writing amtool's lines; returns the number of failures (0, 1 or 2).
+
+    Raises GoPanic for inputs on which amtool 0.25 crashes.
+    """
     out.write(f"Checking '{path}'")
     failed = 0
     try:
         cfg: Config | None = load_file(path)
         out.write("  SUCCESS\n")
+    except GoPanic:
+        raise
     except ConfigError as e:
         out.write(f"  FAILED: {e}\n")
         cfg = None
@@ -88,7 +94,13 @@ def run(files: list[str], out: TextIO | None = None, err: TextIO | None = None) 
             err.write(f"{PROG}: error: Failed to read from standard input\n\n")
             return 1
         files = ["/dev/stdin"]
-    failed = sum(check_file(f, out) for f in files)
+    try:
+        failed = sum(check_file(f, out) for f in files)
+    except GoPanic as e:
+        # amtool 0.25 crashes here (exit status 2); we say what it says, minus the goroutine dump.
+        out.flush()
+        err.write(f"panic: {e} [recovered]\n\tpanic: {e}\n")
+        return 2
     out.flush()
     if failed:
         err.write(f"{PROG}: error: failed to validate {failed} file(s)\n\n")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from amclone.config.errors import ConfigError
+from amclone.config.errors import ConfigError, GoPanic
 from amclone.config.globalconf import GlobalConfig
 from amclone.config.godecode import Ptr, Seq, Struct, gofield
 from amclone.config.receivers import cloud, email, incident, simple, slack
@@ -101,8 +101,8 @@ def finalize_receiver(rcv: Receiver, g: GlobalConfig) -> Receiver:
             continue
         out = []
         for cfg in items:
-            if cfg is None:
-                continue
+            if cfg is None:  # a null list item: 0.25 dereferences it and panics
+                raise GoPanic()
             if http_default:
                 cfg = with_global_http(cfg, g.http_config)
             out.append(fin(cfg, g))
