@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
