@@ -1,7 +1,8 @@
 """Durable alerts (beyond Alertmanager, which keeps them in memory only: issue #2370).
 
 Layout under ``<storage.path>/alerts/``:
-- ``wal-<n>.log``: append-only segments of checksummed frames (below), one frame per put,
+- ``wal-<n>.log``: append-only segments of checksummed frames (`amclone.alerts.logfile`), one
+  frame per put,
   each holding the alerts *as stored* (after merging). Replay is "last row per fingerprint
   wins", so replaying a row that a snapshot already holds is harmless.
 - ``snapshot``: every stored alert at some moment, plus the number of the last segment it
@@ -39,112 +40,29 @@ import concurrent.futures
 import gc
 import logging
 import os
-import re
-import struct
 import threading
-import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
-import msgpack
+from amclone.alerts.alert import Alert
+from amclone.alerts.logfile import (
+    SNAP_HEAD,
+    SNAPSHOT_MAGIC,
+    CorruptFrame,
+    decode_alerts,
+    encode_alerts,
+    fsync_dir,
+    iter_frames,
+    list_segments,
+    segment_name,
+)
 
-from amclone.alerts.alert import NIL_MAP, Alert
-
-__all__ = ["AlertWAL", "CorruptFrame", "decode_alerts", "encode_alerts", "iter_frames"]
+__all__ = ["SYNC_MODES", "AlertWAL"]
 
 log = logging.getLogger("amclone.alerts.wal")
 
-# -- framing --------------------------------------------------------------------------------
-# A file is a sequence of frames ``<u32 length><u32 crc32(payload)><payload>``; a payload is a
-# msgpack array of alert rows ``[fp, labels, annotations, starts, ends, updated, url, timeout]``.
-# msgpack because it packs and unpacks in C (about 1 us per alert each way), which keeps the log
-# off the ingest hot path; the CRC because a crash can leave a torn last frame, which the reader
-# must recognise and skip rather than misread. Strings are packed strictly as UTF-8 when they
-# can be; values carrying escaped non-UTF-8 bytes (surrogates, see `amclone.labels.labelset`)
-# fall back to ``surrogatepass``, which the reader always accepts, so they round-trip exactly.
-
-HEADER = struct.Struct("<II")
-# A frame larger than this is taken for garbage (a torn length field), not a reason to allocate.
-MAX_FRAME = 1 << 30
-
-_packer_lenient = msgpack.Packer(unicode_errors="surrogatepass", default=dict)
-
-
-class CorruptFrame(ValueError):
-    """A frame that is torn or fails its checksum; `offset` is where it starts."""
-
-    def __init__(self, offset: int, reason: str) -> None:
-        super().__init__(f"corrupt frame at offset {offset}: {reason}")
-        self.offset = offset
-        self.reason = reason
-
-
-def _rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
-    # NIL_MAP annotations are stored as nil so that v1 still prints them as null after a restart.
-    return [(a.fingerprint, a.labels, None if a.annotations is NIL_MAP else a.annotations, a.starts_at,
-             a.ends_at, a.updated_at, a.generator_url, a.timeout) for a in alerts]
-
-
-def encode_alerts(alerts: Sequence[Alert]) -> bytes:
-    """One framed payload holding `alerts`."""
-    rows = _rows(alerts)
-    try:
-        payload = msgpack.packb(rows, default=dict)
-    except UnicodeEncodeError:
-        payload = _packer_lenient.pack(rows)
-    return frame(payload)
-
-
-def frame(payload: bytes) -> bytes:
-    return HEADER.pack(len(payload), zlib.crc32(payload)) + payload
-
-
-def iter_frames(data: bytes, start: int = 0) -> Iterator[tuple[int, bytes]]:
-    """(offset, payload) for each intact frame from `start`; raises `CorruptFrame` at the first
-    torn or damaged one (everything yielded before it is good)."""
-    pos = start
-    end = len(data)
-    hsize = HEADER.size
-    while pos < end:
-        if end - pos < hsize:
-            raise CorruptFrame(pos, f"{end - pos} trailing bytes, shorter than a frame header")
-        length, crc = HEADER.unpack_from(data, pos)
-        if length > MAX_FRAME or pos + hsize + length > end:
-            raise CorruptFrame(pos, f"frame of {length} bytes runs past the end of the file")
-        payload = data[pos + hsize:pos + hsize + length]
-        if zlib.crc32(payload) != crc:
-            raise CorruptFrame(pos, "checksum mismatch")
-        yield pos, payload
-        pos += hsize + length
-
-
-def decode_alerts(payload: bytes) -> list[Alert]:
-    """The alerts of one payload; raises ValueError (msgpack's or ours) on a malformed one."""
-    rows = msgpack.unpackb(payload, unicode_errors="surrogatepass", strict_map_key=True)
-    if not isinstance(rows, list):
-        raise TypeError("payload is not an array of alerts")
-    return [Alert(labels, NIL_MAP if annots is None else annots, starts, ends, updated, url, timeout, fp)
-            for fp, labels, annots, starts, ends, updated, url, timeout in rows]
-
-
-SNAPSHOT_MAGIC = b"AMCLONE-ALERTS-SNAPSHOT\x001\n"
-_SNAP_HEAD = struct.Struct("<Q")
-_SEGMENT_RE = re.compile(r"^wal-(\d{10})\.log$")
 SYNC_MODES = ("fsync", "write", "none")
 _SNAPSHOT_CHUNK = 2000  # alerts per snapshot frame: bounded memory when reading back
-
-
-def _segment_name(n: int) -> str:
-    return f"wal-{n:010d}.log"
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class AlertWAL:
@@ -206,21 +124,21 @@ class AlertWAL:
             data = snap.read_bytes()
             self._snapshot_size = len(data)
             head = len(SNAPSHOT_MAGIC)
-            if data[:head] != SNAPSHOT_MAGIC or len(data) < head + _SNAP_HEAD.size:
+            if data[:head] != SNAPSHOT_MAGIC or len(data) < head + SNAP_HEAD.size:
                 log.error("%s is not an alert snapshot; ignoring it", snap)
             else:
-                (self._covered,) = _SNAP_HEAD.unpack_from(data, head)
-                self._read_frames(snap, data, head + _SNAP_HEAD.size, state)
+                (self._covered,) = SNAP_HEAD.unpack_from(data, head)
+                self._read_frames(snap, data, head + SNAP_HEAD.size, state)
         segments = sorted(n for n in self._segments() if n > self._covered)
         for n in segments:
-            path = self.dir / _segment_name(n)
+            path = self.dir / segment_name(n)
             self._since_snapshot += self._read_frames(path, path.read_bytes(), 0, state)
         self._segment = max([self._covered, *segments]) + 1
         self._replayed = bool(segments)
         return list(state.values())
 
     def _segments(self) -> list[int]:
-        return [int(m.group(1)) for p in self.dir.iterdir() if (m := _SEGMENT_RE.match(p.name))]
+        return list_segments(self.dir)
 
     def _read_frames(self, path: Path, data: bytes, start: int, state: dict[int, Alert]) -> int:
         pos = start
@@ -301,12 +219,12 @@ class AlertWAL:
         """Runs in the writer thread: append `data` to `segment`, synced if acks promise it."""
         if segment != self._open_segment:
             self._close_fd()
-            fd = os.open(self.dir / _segment_name(segment),
+            fd = os.open(self.dir / segment_name(segment),
                          os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
             with self._fd_lock:
                 self._fd, self._open_segment = fd, segment
             if self._durable:
-                _fsync_dir(self.dir)  # the new file's name must survive a crash too
+                fsync_dir(self.dir)  # the new file's name must survive a crash too
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)
@@ -365,7 +283,7 @@ class AlertWAL:
     def _write_snapshot(self, covered: int, alerts: list[Alert]) -> int:
         tmp = self.dir / "snapshot.tmp"
         with open(tmp, "wb") as f:
-            f.write(SNAPSHOT_MAGIC + _SNAP_HEAD.pack(covered))
+            f.write(SNAPSHOT_MAGIC + SNAP_HEAD.pack(covered))
             f.writelines(encode_alerts(alerts[i:i + _SNAPSHOT_CHUNK]) for i in range(0, len(alerts), _SNAPSHOT_CHUNK))
             if not alerts:
                 f.write(encode_alerts([]))  # an empty snapshot still has one checked frame
@@ -375,11 +293,11 @@ class AlertWAL:
                 os.fsync(f.fileno())
         os.replace(tmp, self.dir / "snapshot")
         if self._durable:
-            _fsync_dir(self.dir)
+            fsync_dir(self.dir)
         for n in self._segments():
             if n <= covered:
                 try:
-                    os.unlink(self.dir / _segment_name(n))
+                    os.unlink(self.dir / segment_name(n))
                 except FileNotFoundError:
                     pass
         return size

@@ -213,7 +213,7 @@ def test_random_post_sequences_end_in_the_same_state(am: str) -> None:
                 starts, ends = PAST - 2 * H + rng.choice(steps), PAST + rng.choice(steps)
                 starts = min(starts, ends)
             version = rng.choice(["v1", "v2"])
-            body = [{"labels": {"alertname": name, "suite": "random"}, "startsAt": iso(starts),
+            body: list[dict[str, Any]] = [{"labels": {"alertname": name, "suite": "random"}, "startsAt": iso(starts),
                      "endsAt": iso(ends)}]
             if version == "v1" and rng.random() < 0.5:
                 body[0]["timeout"] = True

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from amclone.alerts import Alert, AlertStore, AlertWAL, Marker
-from amclone.alerts.wal import encode_alerts
+from amclone.alerts.logfile import encode_alerts
 from amclone.timeutil import NS_PER_SECOND, FakeClock
 
 S = NS_PER_SECOND
