@@ -104,7 +104,7 @@ def _regex_source(value: Any) -> str:
 class Route:
     """One node of the tree. Built once per config load; matching is read-only."""
 
-    __slots__ = ("parent", "opts", "matchers", "continue_", "routes")
+    __slots__ = ("continue_", "matchers", "opts", "parent", "routes")
 
     def __init__(self, parent: Route | None, opts: RouteOpts, matchers: Sequence[Matcher],
                  continue_: bool) -> None:

@@ -45,7 +45,7 @@ class Tools:
 
     def run(self, argv: list[str], args: list[str], stdin: str | None = None) -> Result:
         p = subprocess.run(argv + args, input=stdin, capture_output=True, text=True, env=self.env(),
-                           timeout=60, cwd=self.home)
+                           timeout=60, cwd=self.home, check=False)
         return Result(p.stdout, p.stderr, p.returncode)
 
     def amtool(self, *args: str, stdin: str | None = None) -> Result:

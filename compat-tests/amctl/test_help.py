@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Tools
 
 COMMANDS = ["", "help", "alert", "alert query", "alert add", "silence", "silence add", "silence expire",

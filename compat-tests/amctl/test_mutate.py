@@ -9,7 +9,6 @@ import urllib.request
 from typing import Any
 
 import pytest
-
 from conftest import Tools, normalise
 
 

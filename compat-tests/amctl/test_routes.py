@@ -8,9 +8,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import Tools
 
 from amclone.testing.procs import SHARED
-from conftest import Tools
 
 CORPUS = SHARED / "corpus" / "am-configs"
 

@@ -10,7 +10,7 @@ from amclone.cli.amctl.cmdline import App, Command
 from amclone.cli.amctl.env import ActionError, Env
 from amclone.cli.amctl.golayout import parse_rfc3339
 from amclone.compat.timefmt import format_millis
-from amclone.labels.matcher import MatchType, MatcherParseError
+from amclone.labels.matcher import MatcherParseError, MatchType
 from amclone.labels.parse import parse_matcher
 from amclone.timeutil import ZERO_TIME
 

@@ -63,7 +63,7 @@ def load_route(env: Env, blank_line: bool) -> Route:
         return _route_from_text(str(original), "")
     except Exit:
         raise
-    except Exception as e:  # ConfigError, APIError: reported as amtool reports them
+    except Exception as e:  # noqa: BLE001  ConfigError, APIError, YAML: reported as amtool does
         raise env.fatal(str(e), blank_line) from None
 
 

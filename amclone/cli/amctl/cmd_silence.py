@@ -172,7 +172,11 @@ def _read_silences(text: str) -> list[Any]:
 def bulk_import(env: Env) -> None:
     path = env.arg("input-file")
     try:
-        text = open(path, encoding="utf-8").read() if path else sys.stdin.read()
+        if path:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        else:
+            text = sys.stdin.read()
     except OSError as e:
         raise ActionError(str(e)) from None
     items = _read_silences(text)

@@ -9,8 +9,9 @@ messages. Help rendering lives in ``usage``; this module is the model and the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from amclone.compat.duration import parse_go_duration
 
@@ -19,7 +20,7 @@ class ParseError(Exception):
     """A kingpin error: printed as ``amtool: error: <msg>``."""
 
 
-Action = Callable[["Context"], None]
+Action = Callable[[Any], None]  # called with the amctl Env (a higher layer)
 
 
 def _parse_bool(s: str) -> bool:
@@ -262,7 +263,7 @@ class Context:
             with open(path, encoding="utf-8", errors="replace") as fh:
                 lines = [ln for ln in fh.read().splitlines() if not ln.startswith("#")]
         except OSError as e:
-            return ("error", f'failed to open arguments file "{path}": open {path}: {e.strerror.lower()}')
+            return ("error", f'failed to open arguments file "{path}": open {path}: {(e.strerror or str(e)).lower()}')
         self._pending[0:0] = lines
         return self.next()
 

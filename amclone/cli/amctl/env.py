@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from amclone.cli.amctl.client import Client, HTTPOptions, URL, APIError, load_http_config
+from amclone.cli.amctl.client import URL, APIError, Client, HTTPOptions, load_http_config
 from amclone.cli.amctl.output import Formatter
 
 AMTOOL_VERSION = "0.25.0"
@@ -68,7 +68,7 @@ class Env:
         if http_file:
             try:
                 http = load_http_config(str(http_file))
-            except Exception as e:  # any unreadable or invalid file, reported as amtool does
+            except Exception as e:  # noqa: BLE001  any unreadable or invalid file, as amtool
                 raise self.fatal(f"failed to load HTTP config file: {e}") from None
         timeout_ns = self.value("timeout") or 30_000_000_000
         client = Client(url, timeout_ns / 1e9, http)

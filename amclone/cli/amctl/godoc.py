@@ -48,7 +48,7 @@ def _unindent(lines: list[str]) -> list[str]:
             prefix = prefix[:n]
     out = []
     for line in lines:
-        line = line[len(prefix):] if line.startswith(prefix) else line
+        line = line.removeprefix(prefix)
         out.append("" if line.strip() == "" else line)
     while out and out[0] == "":
         out.pop(0)

@@ -11,8 +11,17 @@ from typing import Any
 
 from amclone.cli.amctl import cmd_alert, cmd_config, cmd_silence, helptext
 from amclone.cli.amctl.client import APIError
-from amclone.cli.amctl.cmdline import App, Command, Context, Flag, ParseError, parse, set_defaults, set_values, \
-    validate_required
+from amclone.cli.amctl.cmdline import (
+    App,
+    Command,
+    Context,
+    Flag,
+    ParseError,
+    parse,
+    set_defaults,
+    set_values,
+    validate_required,
+)
 from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
 from amclone.cli.amctl.usage import render
 
@@ -150,14 +159,14 @@ def run(argv: list[str], env: Env) -> int:
         validate_required(ctx)
     except ParseError as e:
         raise env.fatal(str(e), blank_line=True) from None
-    actions = [e.clause.action for e in ctx.elements if not isinstance(e.clause, (Flag,)) and
-               getattr(e.clause, "action", None) is not None]
+    actions = [e.clause.action for e in ctx.elements
+               if isinstance(e.clause, Command) and e.clause.action is not None]
     if ctx.selected is None:
         env.out.write(render(ctx))
         return 0
     try:
         for action in actions:
-            action(env)  # type: ignore[misc]
+            action(env)
     except (ActionError, APIError, ParseError) as e:
         raise env.fatal(str(e), blank_line=True) from None
     return 0

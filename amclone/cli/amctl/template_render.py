@@ -13,7 +13,7 @@ from typing import TextIO
 
 from amclone.cli.amctl.env import ActionError
 from amclone.template import TemplateError, from_globs
-from amclone.template.data import Alert, Alerts, Data, KV, from_json
+from amclone.template.data import KV, Alert, Alerts, Data, from_json
 from amclone.template.gotime import NS, GoTime
 from amclone.template.gotmpl.values import GoError
 
@@ -72,4 +72,4 @@ def run(globs: list[str], text: str, kind: str = "text", data_file: str | None =
     (out or sys.stdout).write(render(globs, text, kind, data_file))
 
 
-__all__ = ["run", "render", "example_data"]
+__all__ = ["example_data", "render", "run"]
