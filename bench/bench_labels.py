@@ -16,6 +16,11 @@ from amclone.labels.labelset import fingerprint, fingerprint_bytes, to_string
 from amclone.labels.matcher import Matcher, MatchType, matches_all
 
 
+def serialize(labels: dict[str, str]) -> bytes:
+    """What Go feeds FNV-1a: sorted ``name 0xff value 0xff``."""
+    return b"".join(n.encode() + b"\xff" + labels[n].encode() + b"\xff" for n in sorted(labels))
+
+
 def rate(fn: Callable[[], object], n: int) -> float:
     start = time.perf_counter()
     for _ in range(n):
@@ -33,22 +38,25 @@ def alerts(n: int, seed: int = 1) -> list[dict[str, str]]:
 
 def main() -> None:
     sets = alerts(50_000)
-    size = sum(len(labelset._serialize(s)) for s in sets) / len(sets)
+    size = sum(len(serialize(s)) for s in sets) / len(sets)
 
-    labelset._CACHE.clear()
+    labelset._PAIRS.clear()
+    labelset._SETS.clear()
     start = time.perf_counter()
     for s in sets:
         fingerprint(s)
     cold = len(sets) / (time.perf_counter() - start)
+    resent = sets[:10_000]  # Prometheus re-sends the same firing alerts every evaluation
     start = time.perf_counter()
-    for s in sets:
-        fingerprint(s)
-    warm = len(sets) / (time.perf_counter() - start)
-    data = labelset._serialize(sets[0])
+    for _ in range(5):
+        for s in resent:
+            fingerprint(s)
+    warm = 5 * len(resent) / (time.perf_counter() - start)
     print(f"label sets: {len(sets)} distinct, {size:.0f} bytes serialised on average")
-    print(f"fingerprint, first sight (hash)   {cold:12,.0f}/s")
-    print(f"fingerprint, seen before (cached) {warm:12,.0f}/s")
-    print(f"fnv-1a alone                      {rate(lambda: fingerprint_bytes(data), 50_000):12,.0f}/s")
+    print(f"fingerprint, first sight          {cold:12,.0f}/s  (pairs shared with earlier alerts are cached)")
+    print(f"fingerprint, label set seen before{warm:12,.0f}/s")
+    print(f"fnv-1a over the serialised set    {rate(lambda: fingerprint_bytes(serialize(sets[5])), 20_000):12,.0f}/s"
+          "  (no caches: the worst case)")
     print(f"to_string                         {rate(lambda: to_string(sets[7]), 50_000):12,.0f}/s")
     ms = [Matcher("team", MatchType.EQUAL, "db"), Matcher("instance", MatchType.REGEX, "host-1.*"),
           Matcher("severity", MatchType.NOT_REGEX, "info|debug")]

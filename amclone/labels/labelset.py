@@ -29,7 +29,10 @@ def _encode(s: str) -> bytes:
     try:
         return s.encode()
     except UnicodeEncodeError:
-        return s.encode("utf-8", "surrogateescape")
+        try:
+            return s.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+            return s.encode("utf-8", "surrogatepass")
 
 
 def fingerprint_bytes(data: bytes, h: int = _OFFSET64) -> int:
@@ -41,25 +44,29 @@ def fingerprint_bytes(data: bytes, h: int = _OFFSET64) -> int:
     return h
 
 
-def _serialize(labels: LabelSet) -> bytes:
-    # name 0xff value 0xff for each label in byte order of names: exactly what Go feeds FNV.
-    # 0xff never occurs in UTF-8, so the joined form hashes identically to the pairwise feed.
-    parts: list[str] = []
-    for name in sorted(labels):
-        parts.append(name)
-        parts.append(labels[name])
-    text = "\udcff".join(parts) + "\udcff"
-    try:
-        return text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a genuine lone surrogate that is not an escaped byte
-        return b"".join(p.encode("utf-8", "surrogatepass") + b"\xff" for p in parts)
+# Hashing costs one Python step per byte, and label pairs repeat across alerts (alertname,
+# job, severity, team ...). FNV-1a's XOR only touches the low byte, so the state's upper bits are
+# just multiplied through: hashing a pair s from state h gives
+#     (h - l) * p**len(s) + FNV(s, from state l)   (mod 2**64),   l = h & 0xff.
+# The second term depends on l and s alone, so it is remembered per (l, name, value); a known
+# pair then costs one multiply-add whatever its length. Cleared when full: cheap and bounded.
+_PAIRS: dict[tuple[int, str, str], tuple[int, int]] = {}
+_PAIRS_MAX = 1 << 16
 
 
-# Hashing runs one Python step per byte (~60 ns); serialising is one C-level join. Alerts are
-# re-sent every evaluation interval with the same labels, so remembering recent results by their
-# serialised form makes the common case a dict lookup. Cleared when full: cheap and bounded.
-_CACHE: dict[bytes, int] = {}
-_CACHE_MAX = 1 << 16
+def _pair(low: int, name: str, value: str) -> tuple[int, int]:
+    data = _encode(name) + b"\xff" + _encode(value) + b"\xff"
+    entry = (fingerprint_bytes(data, low), pow(_PRIME64, len(data), 1 << 64))
+    if len(_PAIRS) >= _PAIRS_MAX:
+        _PAIRS.clear()
+    _PAIRS[(low, name, value)] = entry
+    return entry
+
+
+# Alerts are re-sent every evaluation interval with the same labels: whole sets seen recently
+# are remembered too, keyed by their sorted items (str hashes are cached, so this is cheap).
+_SETS: dict[tuple[tuple[str, str], ...], int] = {}
+_SETS_MAX = 1 << 16
 
 
 def fingerprint(labels: LabelSet) -> int:
@@ -69,14 +76,25 @@ def fingerprint(labels: LabelSet) -> int:
     """
     if not labels:
         return EMPTY_FINGERPRINT
-    data = _serialize(labels)
-    fp = _CACHE.get(data)
+    key = tuple(sorted(labels.items()))
+    fp = _SETS.get(key)
     if fp is None:
-        fp = fingerprint_bytes(data)
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.clear()
-        _CACHE[data] = fp
+        fp = _hash_pairs(key)
+        if len(_SETS) >= _SETS_MAX:
+            _SETS.clear()
+        _SETS[key] = fp
     return fp
+
+
+def _hash_pairs(items: tuple[tuple[str, str], ...]) -> int:
+    """FNV-1a 64 over sorted (name, value) items, one cached multiply-add per known pair."""
+    h = _OFFSET64
+    get = _PAIRS.get
+    for name, value in items:
+        low = h & 0xFF
+        entry = get((low, name, value)) or _pair(low, name, value)
+        h = ((h - low) * entry[1] + entry[0]) & _MASK64
+    return h
 
 
 def fingerprint_hex(fp: int) -> str:

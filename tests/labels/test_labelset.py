@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from amclone.labels import labelset
 from amclone.labels.labelset import (
     EMPTY_FINGERPRINT,
     before,
     fingerprint,
+    fingerprint_bytes,
     fingerprint_hex,
     is_valid,
     is_valid_name,
@@ -104,3 +108,29 @@ def test_is_valid_value_is_utf8_validity() -> None:
 def test_is_valid_checks_every_pair() -> None:
     assert is_valid({"a": "b", "c": ""})
     assert not is_valid({"a": "b", "1": "c"})
+
+
+def _plain_fnv(labels: dict[str, str]) -> int:
+    """The definition, byte by byte: what the cached pair arithmetic must reproduce."""
+    data = b"".join(n.encode("utf-8", "surrogateescape") + b"\xff" + labels[n].encode("utf-8", "surrogateescape")
+                    + b"\xff" for n in sorted(labels))
+    return fingerprint_bytes(data)
+
+
+def test_cached_pair_arithmetic_equals_plain_fnv() -> None:
+    rng = random.Random(3)
+    alphabet = ["a", "b", "é", "☃", "😀", "\x00", "\xff", "\udcff", "\udc80", " ", "="]
+    for _ in range(3000):
+        labels = {"".join(rng.choice("abc_") for _ in range(rng.randint(1, 4))):
+                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+                  for _ in range(rng.randint(1, 5))}
+        assert fingerprint(labels) == _plain_fnv(labels), labels
+
+
+def test_caches_stay_bounded_and_correct_after_clearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(labelset, "_PAIRS_MAX", 8)
+    monkeypatch.setattr(labelset, "_SETS_MAX", 4)
+    sets = [{"alertname": "A", "instance": f"host{i}"} for i in range(50)]
+    first = [fingerprint(s) for s in sets]
+    assert len(labelset._PAIRS) <= 8 and len(labelset._SETS) <= 4
+    assert [fingerprint(s) for s in sets] == first == [_plain_fnv(s) for s in sets]
