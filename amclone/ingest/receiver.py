@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from google.protobuf.message import DecodeError
 
 from amclone.ingest.codec import WriteError
+from amclone.proto import prometheus_remote_lite_pb2 as pb_lite
 from amclone.proto import prometheus_remote_pb2 as pb1
 from amclone.proto import prometheus_remote_v2_pb2 as pb2
 from amclone.tsdb.head import Head
-from amclone.tsdb.series import AppendError, Labels
+from amclone.tsdb.series import AppendError, Labels, MemSeries, OutOfBoundsError
 
 MAX_AHEAD_MS = 10 * 60 * 1000
 _NAME = "__name__"
@@ -52,6 +53,29 @@ def _normalize(pairs: list[tuple[str, str]]) -> tuple[Labels | None, str]:
     return tuple(p for p in pairs if p[1]), ""
 
 
+_MISSING = object()
+_EMPTY = pb_lite.SeriesPayload()
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    """A protobuf varint at ``pos``: (value, bytes used)."""
+    value = shift = used = 0
+    while True:
+        b = buf[pos + used]
+        used += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, used
+        shift += 7
+
+
+def _rollback(head: Head, added: list[tuple[MemSeries, int]], created: list[MemSeries]) -> None:
+    """Take back a refused request's samples (and series it created), as Prometheus rolls back."""
+    for series, t in reversed(added):
+        series.remove(t)
+    head.drop_empty(created)
+
+
 class Receiver:
     """Writes requests into ``head``; ``now_ms`` bounds timestamps in the future (10 minutes)."""
 
@@ -59,43 +83,99 @@ class Receiver:
         self.head = head
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
         self.samples_with_invalid_labels = 0
+        # encoded labels of a series -> the head's series (None: labels invalid), see write_v1
+        self._known: dict[bytes, MemSeries | None] = {}
+        self._removed_seen = head.series_removed
+
+    def _series_v1(self, raw: bytes, key: bytes) -> MemSeries | None:
+        """First sight of a label set in this receiver: decode it fully and validate."""
+        ts = pb1.TimeSeries.FromString(raw)
+        labels, _ = _normalize([(lb.name, lb.value) for lb in ts.labels])
+        series = self.head.series_for(labels) if labels is not None else None
+        if key:
+            if len(self._known) > 4 * self.head.num_series + 100_000:
+                self._known.clear()
+            self._known[key] = series
+        return series
 
     def write_v1(self, data: bytes) -> WriteStats:
-        req = pb1.WriteRequest()
+        req = pb_lite.RawWriteRequest()
         try:
             req.ParseFromString(data)
         except DecodeError as exc:
             raise WriteError(400, _decode_text(exc)) from None
         head = self.head
+        if head.series_removed != self._removed_seen:  # series may have gone: forget the shortcuts
+            self._known.clear()
+            self._removed_seen = head.series_removed
+        known = self._known
+        payload_of = pb_lite.SeriesPayload.FromString
         max_t = self.now_ms() + MAX_AHEAD_MS
-        app = head.appender()
+        retention_floor = head.max_time - head.retention_ms
+        ooo = head.ooo_window_ms
+        added: list[tuple[MemSeries, int]] = []
+        created: list[MemSeries] = []
         stats = WriteStats()
+        new_max = head.max_time
         try:
-            for ts in req.timeseries:
-                labels, _ = _normalize([(lb.name, lb.value) for lb in ts.labels])
-                if labels is None:
-                    self.samples_with_invalid_labels += len(ts.samples)
+            for raw in req.timeseries:
+                # Senders write the labels first, each "0x0a <len> <Label>": those bytes are the key.
+                pos, n = 0, len(raw)
+                try:
+                    while pos < n and raw[pos] == 0x0A:
+                        ln = raw[pos + 1]
+                        if ln & 0x80:
+                            ln, skip = _varint(raw, pos + 1)
+                            pos += 1 + skip + ln
+                        else:
+                            pos += 2 + ln
+                    payload = payload_of(raw[pos:]) if pos < n else _EMPTY
+                except (IndexError, DecodeError):
+                    raise WriteError(400, "proto: cannot parse invalid wire-format data") from None
+                if pos == 0 or payload.late_labels or pos > n:
+                    key = b""  # labels not (only) in front: no shortcut for this series
+                    series = _MISSING
+                else:
+                    key = raw[:pos]
+                    series = known.get(key, _MISSING)
+                if series is _MISSING:
+                    try:
+                        series = self._series_v1(raw, key)
+                    except DecodeError as exc:
+                        raise WriteError(400, _decode_text(exc)) from None
+                    if series is not None:
+                        created.append(series)
+                samples = payload.samples
+                if series is None:
+                    self.samples_with_invalid_labels += len(samples)
                     continue
-                if ts.samples:
-                    series = app.series_for(labels)
-                    for s in ts.samples:
-                        t = s.timestamp
-                        if t > max_t:
-                            raise WriteError(400, "out of bounds: timestamp is too far in the future")
-                        app.append(series, t, s.value)
-                    stats.samples += len(ts.samples)
-                stats.histograms += len(ts.histograms)
-                stats.exemplars += len(ts.exemplars)
+                assert isinstance(series, MemSeries)
+                for smp in samples:
+                    t = smp.timestamp
+                    if t > max_t:
+                        raise WriteError(400, "out of bounds: timestamp is too far in the future")
+                    if t < retention_floor:
+                        raise OutOfBoundsError()
+                    series.append(t, smp.value, ooo)
+                    added.append((series, t))
+                    new_max = max(new_max, t)
+                stats.samples += len(samples)
+                if payload.histograms:
+                    stats.histograms += len(payload.histograms)
+                if payload.exemplars:
+                    stats.exemplars += len(payload.exemplars)
         except AppendError as exc:
-            app.rollback()
+            _rollback(head, added, created)
             raise WriteError(400, str(exc)) from None
         except WriteError:
-            app.rollback()
+            _rollback(head, added, created)
             raise
-        app.commit()
+        head.max_time = max(head.max_time, new_max)
+        head.samples_appended += len(added)
         head.histograms_received += stats.histograms
         head.exemplars_received += stats.exemplars
-        for md in req.metadata:
+        for raw_md in req.metadata:
+            md = pb1.MetricMetadata.FromString(raw_md)
             head.set_metadata(md.metric_family_name, _V1_TYPES.get(md.type, "unknown"), md.help, md.unit)
         return stats
 

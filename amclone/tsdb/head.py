@@ -155,13 +155,14 @@ class Head:
 
     def drop_empty(self, candidates: Iterable[MemSeries]) -> None:
         with self._lock:
-            dropped = False
+            dropped = 0
             for s in candidates:
                 if not s.ts and self._by_ref.get(s.ref) is s:
                     self._drop(s)
-                    dropped = True
+                    dropped += 1
             if dropped:
                 self._generation += 1
+                self.series_removed += dropped
 
     def _drop(self, s: MemSeries) -> None:
         del self._by_labels[s.labels]

@@ -189,3 +189,33 @@ def test_stale_nan_bits_survive_protobuf() -> None:
     back = pb1.WriteRequest.FromString(req.SerializeToString())
     v = back.timeseries[0].samples[0].value
     assert math.isnan(v) and struct.pack("<d", v) == struct.pack("<d", STALE_NAN)
+
+
+def _len_prefixed(tag: int, payload: bytes) -> bytes:
+    n, out = len(payload), bytearray([tag])
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out) + payload
+
+
+async def test_v1_labels_after_samples_and_long_values(client: Any, head: Head) -> None:
+    """Field order is free in protobuf: a series whose labels come after its samples, and labels
+    longer than 127 bytes, must still land in their own series."""
+    long_value = "v" * 300
+
+    def series(name: str, t: int, labels_first: bool) -> bytes:
+        lbls = b"".join(_len_prefixed(0x0A, pb1.Label(name=k, value=v).SerializeToString())
+                        for k, v in (("__name__", name), ("long", long_value)))
+        smp = _len_prefixed(0x12, pb1.Sample(timestamp=t, value=1.0).SerializeToString())
+        return _len_prefixed(0x0A, lbls + smp if labels_first else smp + lbls)
+
+    for t in (NOW - 1000, NOW):
+        body = compress(series("a", t, True) + series("b", t, False) + series("c", t, False))
+        assert (await client.post("/api/v1/write", data=body, headers=V1_HEADERS)).status == 204
+    for name in ("a", "b", "c"):
+        [s] = select(head, name)
+        assert dict(s.labels)["long"] == long_value
+        assert list(s.ts) == [NOW - 1000, NOW]
