@@ -1,0 +1,228 @@
+"""The dispatcher (0.25 ``dispatch.Dispatcher``): sorts every stored alert into the aggregation
+groups of the routes it matches and runs their flushes through the notification pipeline.
+
+On `run` it subscribes to the alert store, which first replays every alert it holds: that is how
+a reload (a new dispatcher on the new route tree) rebuilds its groups, and why it does not
+re-send what was sent: old alerts make their new group flush at once, and the notification log
+tells the dedup stage what the receiver already knows. Every 30 s (counted from `run`) empty
+groups are stopped and removed; until then a new alert for such a group joins it without a new
+group_wait, as in 0.25.
+
+Entry points for the composition root: ``Dispatcher(route, store, marker, pipeline, clock)``,
+`start` / `run`, `stop`, and `groups(route_filter, alert_filter)` for ``/api/v2/alerts/groups``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import Gauge, Summary
+from prometheus_client.registry import CollectorRegistry
+
+from amclone.alerts import Alert
+from amclone.dispatch.group import AggrGroup, sort_alerts
+from amclone.dispatch.route import Route
+from amclone.labels.labelset import before, fingerprint
+from amclone.notify.stage import NotifyContext, Stage
+from amclone.timeutil import NS_PER_SECOND, Clock
+
+__all__ = ["AlertGroup", "Dispatcher", "DispatcherMetrics", "MIN_TIMEOUT", "default_timeout"]
+
+log = logging.getLogger("amclone.dispatch")
+
+MIN_TIMEOUT = 10 * NS_PER_SECOND  # notify.MinTimeout
+CLEANUP_INTERVAL_S = 30.0
+
+
+def default_timeout(wait: Callable[[], float] = lambda: 0.0) -> Callable[[int], int]:
+    """main.go's ``timeoutFunc``: a flush may take ``max(group_interval, 10s) + peer wait``."""
+    def timeout(d: int) -> int:
+        return max(d, MIN_TIMEOUT) + int(wait() * NS_PER_SECOND)
+    return timeout
+
+
+class DispatcherMetrics:
+    """Created once and shared by the dispatchers of successive configurations."""
+
+    def __init__(self, registry: CollectorRegistry | None) -> None:
+        self.groups = Gauge("alertmanager_dispatcher_aggregation_groups", "Number of active aggregation groups",
+                            registry=registry)
+        self.processing = Summary("alertmanager_dispatcher_alert_processing_duration_seconds",
+                                  "Summary of latencies for the processing of alerts.", registry=registry)
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """One group as ``GET /api/v2/alerts/groups`` shows it (`amclone.api.state.AlertGroup`)."""
+
+    labels: Mapping[str, str]
+    receiver: str
+    alerts: Sequence[Alert]
+
+
+class _Before:
+    __slots__ = ("g",)
+
+    def __init__(self, g: AlertGroup) -> None:
+        self.g = g
+
+    def __lt__(self, other: _Before) -> bool:
+        a, b = self.g, other.g
+        if a.labels == b.labels:
+            return a.receiver < b.receiver
+        return before(a.labels, b.labels)
+
+
+class Dispatcher:
+    def __init__(self, route: Route, store: Any, marker: Any, pipeline: Stage, clock: Clock, *,
+                 timeout: Callable[[int], int] | None = None, metrics: DispatcherMetrics | None = None) -> None:
+        self.route = route
+        self._store = store
+        self._marker = marker  # kept for the signature 0.25 has; groups read status via the API
+        self._pipeline = pipeline
+        self._clock = clock
+        self._timeout = timeout or default_timeout()
+        self._metrics = metrics or DispatcherMetrics(None)
+        self._groups: dict[Route, dict[int, AggrGroup]] = {}
+        self._count = 0
+        self._task: asyncio.Task[None] | None = None
+        self._sub: Any = None
+        self._stopped = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Subscribe now (so nothing put after this call is missed) and run in the background."""
+        if self._task is None:
+            self._metrics.groups.set(0)
+            self._sub = self._store.subscribe()
+            self._task = asyncio.create_task(self.run(), name="dispatcher")
+
+    async def run(self) -> None:
+        if self._sub is None:
+            self._metrics.groups.set(0)
+            self._sub = self._store.subscribe()
+        sub = self._sub
+        cleanup = asyncio.create_task(self._cleanup_loop(), name="dispatcher-cleanup")
+        try:
+            while True:
+                batch = await sub.batch()
+                if not batch:
+                    return
+                for a in batch:
+                    self.process(a)
+        finally:
+            cleanup.cancel()
+            sub.close()
+
+    async def stop(self) -> None:
+        """Stop every group (cancelling notifications in flight) and the intake."""
+        self._stopped = True
+        if self._sub is not None:
+            self._sub.close()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        groups = [ag for per in self._groups.values() for ag in per.values()]
+        await asyncio.gather(*(ag.stop() for ag in groups))
+        self._groups.clear()
+
+    # -- intake -------------------------------------------------------------------------------
+
+    def process(self, alert: Alert) -> None:
+        """Put `alert` into the group of every route it matches (creating groups as needed)."""
+        t0 = time.perf_counter()
+        for r in self.route.match(alert.labels):
+            self._process(alert, r)
+        self._metrics.processing.observe(time.perf_counter() - t0)
+
+    def _process(self, alert: Alert, route: Route) -> None:
+        opts = route.opts
+        if opts.group_by_all:
+            labels: Mapping[str, str] = alert.labels
+        else:
+            labels = {k: v for k, v in alert.labels.items() if k in opts.group_by}
+        fp = fingerprint(labels)
+        per = self._groups.get(route)
+        if per is None:
+            per = self._groups[route] = {}
+        ag = per.get(fp)
+        if ag is not None:
+            ag.insert(alert)
+            return
+        ag = AggrGroup(dict(labels), route, self._clock, self._timeout, self._notify)
+        per[fp] = ag
+        self._count += 1
+        self._metrics.groups.inc()
+        ag.insert(alert)  # before the timer runs, so the first flush sees it
+        ag.start()
+
+    async def _notify(self, ctx: NotifyContext, alerts: list[Alert]) -> bool:
+        try:
+            await self._pipeline.exec(ctx, alerts)
+        except asyncio.CancelledError:
+            log.debug("Notify for alerts canceled num_alerts=%d", len(alerts))
+            raise
+        except Exception as e:
+            log.error("Notify for alerts failed num_alerts=%d err=%s", len(alerts), e)
+            return False
+        return True
+
+    async def _cleanup_loop(self) -> None:
+        while True:
+            await self._clock.sleep(CLEANUP_INTERVAL_S)
+            await self.cleanup()
+
+    async def cleanup(self) -> None:
+        """Stop and drop groups with no alerts left."""
+        gone: list[AggrGroup] = []
+        for per in self._groups.values():
+            for fp in [fp for fp, ag in per.items() if ag.empty()]:
+                gone.append(per.pop(fp))
+        for ag in gone:
+            self._count -= 1
+            self._metrics.groups.dec()
+        for ag in gone:
+            await ag.stop()
+
+    # -- the API's view -----------------------------------------------------------------------
+
+    def groups(self, route_filter: Callable[[Route], bool], alert_filter: Callable[[Alert, int], bool]
+               ) -> tuple[list[AlertGroup], dict[int, list[str]]]:
+        """``Dispatcher.Groups``: groups sorted by labels then receiver, alerts as a flush sorts
+        them, and the receivers of every alert's routes (sorted)."""
+        now = self._clock.now()
+        receivers: dict[int, list[str]] = {}
+        out: list[AlertGroup] = []
+        for route, per in self._groups.items():
+            if not route_filter(route):
+                continue
+            receiver = route.opts.receiver
+            for ag in per.values():
+                kept = []
+                for a in ag.alerts.values():
+                    if not alert_filter(a, now):
+                        continue
+                    receivers.setdefault(a.fingerprint, []).append(receiver)
+                    kept.append(a)
+                if kept:
+                    out.append(AlertGroup(ag.labels, receiver, sort_alerts(kept)))
+        out.sort(key=_Before)
+        for names in receivers.values():
+            names.sort()
+        return out, receivers
+
+    def group_count(self) -> int:
+        return self._count
+
+    def aggregation_groups(self) -> list[AggrGroup]:
+        return [ag for per in self._groups.values() for ag in per.values()]

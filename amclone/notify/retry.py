@@ -1,0 +1,204 @@
+"""Sending with retries (0.25 ``RetryStage``), the `Notifier` seam and the notification metrics.
+
+An attempt that fails with a recoverable error (5xx, transport error, timeout) is retried with
+cenkalti/backoff's exponential schedule (500 ms, x1.5, +-50 % jitter, at most 60 s apart, never
+giving up by itself) until it succeeds, fails unrecoverably, or the flush's deadline
+(``max(group_interval, 10s) + peer wait``) passes. As with backoff's ``Ticker``, the next attempt
+is due one backoff after the previous one *started*, so a slow attempt is followed at once.
+Every sleep and the deadline go through the injected `Clock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from prometheus_client import Counter, Histogram
+from prometheus_client.registry import CollectorRegistry
+
+from amclone.alerts import Alert
+from amclone.notify.stage import NotifyContext, NotifyError
+from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
+
+__all__ = ["Backoff", "Integration", "Notifier", "NotifyMetrics", "RetryStage", "run_until"]
+
+log = logging.getLogger("amclone.notify")
+
+T = TypeVar("T")
+
+# Pre-initialised label values (0.25 NewMetrics; discord and webex are not in the list).
+PREINITIALISED = ("email", "pagerduty", "wechat", "pushover", "slack", "opsgenie", "webhook", "victorops",
+                  "sns", "telegram")
+
+
+class Notifier(Protocol):
+    """One integration's sender: ``(retry, error)``; error None means delivered."""
+
+    async def notify(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> tuple[bool, Exception | None]: ...
+
+
+@dataclass(frozen=True)
+class Integration:
+    """``notify.Integration``: a notifier, its send_resolved, its kind and index in the receiver."""
+
+    notifier: Notifier
+    send_resolved: bool
+    name: str
+    idx: int
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.idx}]"
+
+
+class NotifyMetrics:
+    def __init__(self, registry: CollectorRegistry | None) -> None:
+        r = registry
+        self.notifications = Counter("alertmanager_notifications", "The total number of attempted notifications.",
+                                     ["integration"], registry=r)
+        self.failed = Counter("alertmanager_notifications_failed", "The total number of failed notifications.",
+                              ["integration"], registry=r)
+        self.requests = Counter("alertmanager_notification_requests",
+                                "The total number of attempted notification requests.", ["integration"], registry=r)
+        self.requests_failed = Counter("alertmanager_notification_requests_failed",
+                                       "The total number of failed notification requests.", ["integration"],
+                                       registry=r)
+        self.latency = Histogram("alertmanager_notification_latency_seconds", "The latency of notifications in seconds.",
+                                 ["integration"], buckets=(1, 5, 10, 15, 20), registry=r)
+        for name in PREINITIALISED:
+            for m in (self.notifications, self.failed, self.requests, self.requests_failed, self.latency):
+                m.labels(name)
+
+
+class Backoff:
+    """cenkalti/backoff v4 ``ExponentialBackOff`` with 0.25's settings (MaxElapsedTime 0)."""
+
+    def __init__(self, initial: float = 0.5, multiplier: float = 1.5, randomization: float = 0.5,
+                 max_interval: float = 60.0, rng: random.Random | None = None) -> None:
+        self.initial, self.multiplier, self.randomization, self.max_interval = (
+            initial, multiplier, randomization, max_interval)
+        self.current = initial
+        self._rng = rng or random.Random()
+
+    def next(self) -> float:
+        delta = self.randomization * self.current
+        lo, hi = self.current - delta, self.current + delta
+        # Go adds 1 (ns) to the span; irrelevant in float seconds.
+        value = lo + self._rng.random() * (hi - lo)
+        if self.current >= self.max_interval / self.multiplier:
+            self.current = self.max_interval
+        else:
+            self.current *= self.multiplier
+        return value
+
+
+class DeadlineExceeded(NotifyError):
+    def __init__(self) -> None:
+        super().__init__("context deadline exceeded")
+
+
+async def run_until(clock: Clock, deadline: int, aw: Awaitable[T]) -> T:
+    """Await `aw`, abandoning it (DeadlineExceeded) when `clock` reaches `deadline`."""
+    remaining = (deadline - clock.now()) / NS_PER_SECOND
+    if remaining <= 0:
+        if asyncio.iscoroutine(aw):
+            aw.close()
+        raise DeadlineExceeded()
+    if isinstance(clock, SystemClock):
+        try:
+            async with asyncio.timeout(remaining):
+                return await aw
+        except TimeoutError:
+            raise DeadlineExceeded() from None
+    task = asyncio.ensure_future(aw)
+    timer = asyncio.ensure_future(clock.sleep(remaining))
+    try:
+        await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    raise DeadlineExceeded()
+
+
+class RetryStage:
+    __slots__ = ("integration", "group_name", "metrics", "clock", "rng")
+
+    def __init__(self, integration: Integration, group_name: str, metrics: NotifyMetrics, clock: Clock,
+                 rng: random.Random | None = None) -> None:
+        self.integration = integration
+        self.group_name = group_name
+        self.metrics = metrics
+        self.clock = clock
+        self.rng = rng
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        name = self.integration.name
+        self.metrics.notifications.labels(name).inc()
+        try:
+            return await self._exec(ctx, alerts)
+        except NotifyError:
+            self.metrics.failed.labels(name).inc()
+            raise
+
+    async def _exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        if not self.integration.send_resolved:
+            if ctx.firing is None:
+                raise NotifyError("firing alerts missing")
+            if not ctx.firing:
+                # Only resolved alerts and nobody wants them: report success so that the log
+                # records the resolution and the group can go.
+                return ctx, alerts
+            now = self.clock.now()
+            sent = [a for a in alerts if not a.resolved_at(now)]
+        else:
+            sent = alerts
+        clock, integ, m = self.clock, self.integration, self.metrics
+        name = integ.name
+        where = f"{self.group_name}/{integ}"
+        backoff = Backoff(rng=self.rng)
+        last: Exception | None = None
+        attempt = 0
+        next_at = clock.now()
+        while True:
+            attempt += 1
+            now = clock.now()
+            if now >= ctx.deadline:
+                raise NotifyError(f"{where}: notify retry canceled after {attempt} attempts: "
+                                  f"{last or 'context deadline exceeded'}")
+            if next_at > now:
+                if next_at >= ctx.deadline:
+                    await clock.sleep((ctx.deadline - now) / NS_PER_SECOND)
+                    raise NotifyError(f"{where}: notify retry canceled after {attempt} attempts: "
+                                      f"{last or 'context deadline exceeded'}")
+                await clock.sleep((next_at - now) / NS_PER_SECOND)
+            started = clock.now()
+            t0 = time.perf_counter()
+            try:
+                retry, err = await run_until(clock, ctx.deadline, integ.notifier.notify(ctx, sent))
+            except DeadlineExceeded as e:
+                retry, err = True, e
+            m.latency.labels(name).observe(time.perf_counter() - t0)
+            m.requests.labels(name).inc()
+            next_at = started + int(backoff.next() * NS_PER_SECOND)
+            if err is None:
+                (log.info if attempt > 1 else log.debug)(
+                    "Notify success receiver=%s integration=%s attempts=%d", self.group_name, integ, attempt)
+                return ctx, alerts
+            m.requests_failed.labels(name).inc()
+            if not retry:
+                raise NotifyError(f"{where}: notify retry canceled due to unrecoverable error after "
+                                  f"{attempt} attempts: {err}")
+            if clock.now() < ctx.deadline and (last is None or str(err) != str(last)):
+                log.warning("Notify attempt failed, will retry later receiver=%s integration=%s attempts=%d err=%s",
+                            self.group_name, integ, attempt, err)
+            last = err

@@ -1,0 +1,222 @@
+"""The notification pipeline's building blocks (0.25 ``notify/notify.go``): the per-flush context,
+the `Stage` protocol and its composites, and the stages that only filter.
+
+Go threads a ``context.Context`` carrying values (group key, receiver, now, ...) and a deadline
+through ``Stage.Exec(ctx, alerts) (ctx, alerts, error)``. Here the values are one frozen
+`NotifyContext` (stages that add values return a copy), the deadline is a `Clock` instant in it,
+errors are raised, and cancellation (reload, shutdown) is asyncio task cancellation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Callable, Protocol
+
+from amclone.alerts import Alert, Muter
+from amclone.timeinterval import TimeInterval
+
+__all__ = [
+    "FanoutStage", "GossipSettleStage", "MultiError", "MultiStage", "MuteStage", "NotifyContext",
+    "NotifyError", "Peer", "RoutingStage", "Stage", "TimeActiveStage", "TimeMuteStage", "WaitStage",
+]
+
+log = logging.getLogger("amclone.notify")
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyContext:
+    """What a flush hands the pipeline (0.25's ``notify.With*`` context values).
+
+    `now` is the instant the group's timer fired (Go's ``WithNow``), `deadline` the instant the
+    flush's notifications are abandoned (``max(group_interval, 10s) + peer wait`` later). `firing`
+    and `resolved` are the dedup stage's alert hashes for the set-notifies stage.
+    """
+
+    group_key: str
+    group_labels: Mapping[str, str]
+    receiver: str
+    repeat_interval: int
+    now: int
+    deadline: int
+    mute_time_intervals: tuple[str, ...] = ()
+    active_time_intervals: tuple[str, ...] = ()
+    firing: tuple[int, ...] | None = None
+    resolved: tuple[int, ...] | None = None
+
+    def with_hashes(self, firing: Sequence[int], resolved: Sequence[int]) -> NotifyContext:
+        return replace(self, firing=tuple(firing), resolved=tuple(resolved))
+
+
+class NotifyError(Exception):
+    """A stage's failure; ``str()`` is the text 0.25 logs."""
+
+
+class MultiError(NotifyError):
+    """``types.MultiError``: the failures of a fan-out, joined with ``; ``."""
+
+    def __init__(self, errors: Sequence[BaseException]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class Stage(Protocol):
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]: ...
+
+
+class MultiStage:
+    """Stages in sequence; stops as soon as no alerts are left (nothing to notify)."""
+
+    __slots__ = ("stages",)
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.stages = tuple(stages)
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        for s in self.stages:
+            if not alerts:
+                return ctx, []
+            ctx, alerts = await s.exec(ctx, alerts)
+        return ctx, alerts
+
+
+class FanoutStage:
+    """Stages run concurrently on the same alerts (one per integration); all failures are
+    collected. The input alerts are passed on."""
+
+    __slots__ = ("stages",)
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.stages = tuple(stages)
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        if len(self.stages) == 1:
+            await self.stages[0].exec(ctx, alerts)
+            return ctx, alerts
+        results = await asyncio.gather(*(s.exec(ctx, alerts) for s in self.stages), return_exceptions=True)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        for e in errors:
+            if isinstance(e, asyncio.CancelledError) or not isinstance(e, Exception):
+                raise e
+        if errors:
+            raise MultiError(errors)
+        return ctx, alerts
+
+
+class RoutingStage:
+    """The pipeline's entry: the receiver's stage chain by the context's receiver name."""
+
+    __slots__ = ("stages",)
+
+    def __init__(self, stages: Mapping[str, Stage]) -> None:
+        self.stages = dict(stages)
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        if not ctx.receiver:
+            raise NotifyError("receiver missing")
+        s = self.stages.get(ctx.receiver)
+        if s is None:
+            raise NotifyError("stage for receiver missing")
+        return await s.exec(ctx, alerts)
+
+
+class Peer(Protocol):
+    """The gossip peer's readiness (``cluster.Peer.WaitReady``)."""
+
+    async def wait_ready(self) -> None: ...
+
+
+class GossipSettleStage:
+    """Waits for the cluster to settle before the first notifications; a no-op without a peer."""
+
+    __slots__ = ("peer",)
+
+    def __init__(self, peer: Peer | None) -> None:
+        self.peer = peer
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        if self.peer is not None:
+            await self.peer.wait_ready()
+        return ctx, alerts
+
+
+class MuteStage:
+    """Drops alerts the muter (inhibitor or silencer) mutes; the muter updates the marker."""
+
+    __slots__ = ("muter",)
+
+    def __init__(self, muter: Muter) -> None:
+        self.muter = muter
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        mutes = self.muter.mutes
+        return ctx, [a for a in alerts if not mutes(a.labels)]
+
+
+Intervals = Mapping[str, Sequence[TimeInterval]]
+
+
+def in_time_intervals(now: int, intervals: Intervals, names: Sequence[str]) -> bool:
+    for name in names:
+        found = intervals.get(name)
+        if found is None:
+            raise NotifyError(f"time interval {name} doesn't exist in config")
+        for ti in found:
+            if ti.contains(now):
+                return True
+    return False
+
+
+class TimeActiveStage:
+    """Drops every alert while the route has active_time_intervals and none contains now."""
+
+    __slots__ = ("intervals",)
+
+    def __init__(self, intervals: Intervals) -> None:
+        self.intervals = intervals
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        names = ctx.active_time_intervals
+        if not names:
+            return ctx, alerts
+        if not in_time_intervals(ctx.now, self.intervals, names):
+            log.debug("Notifications not sent, route is not within active time")
+            return ctx, []
+        return ctx, alerts
+
+
+class TimeMuteStage:
+    """Drops every alert while now is inside one of the route's mute_time_intervals."""
+
+    __slots__ = ("intervals",)
+
+    def __init__(self, intervals: Intervals) -> None:
+        self.intervals = intervals
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        if in_time_intervals(ctx.now, self.intervals, ctx.mute_time_intervals):
+            log.debug("Notifications not sent, route is within mute time")
+            return ctx, []
+        return ctx, alerts
+
+
+class Sleeper(Protocol):
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class WaitStage:
+    """Waits ``peer position x --cluster.peer-timeout`` so that peers notify one after another."""
+
+    __slots__ = ("wait", "clock")
+
+    def __init__(self, wait: Callable[[], float], clock: Sleeper) -> None:
+        self.wait = wait
+        self.clock = clock
+
+    async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        d = self.wait()
+        if d > 0:
+            await self.clock.sleep(d)
+        return ctx, alerts
