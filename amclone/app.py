@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 
 from amclone import config as amconfig
-from amclone.config.coordinator import Coordinator
-from amclone.config.marshal import marshal_yaml
 from amclone.alerts import AlertStore, AlertWAL, IngestMetrics, Marker
 from amclone.api.metrics import ServerMetrics
 from amclone.api.server import HttpServer, ServerOptions
 from amclone.api.state import ApiConfig, ApiDeps, ReloadError
+from amclone.config.coordinator import Coordinator
+from amclone.config.marshal import marshal_yaml
 from amclone.dispatch.route import Route
 from amclone.silence import Silencer, Silences, SnapshotFile
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock

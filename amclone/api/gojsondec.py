@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from amclone.compat.goquote import quote
 
@@ -212,6 +213,7 @@ class GoType:
     elem: GoType | None = None
     fields: tuple[tuple[str, GoType], ...] = ()
     parse: Callable[[str], Any] | None = None  # for "text": raises _Abort-worthy ValueError
+    raw: bool = False  # "text" whose unmarshaler sees the raw JSON (time.Time), not a decoded string
     # A model with its own UnmarshalJSON that decodes the raw value into several parts in turn.
     parts: tuple[GoType, ...] = field(default=())
 
@@ -247,6 +249,12 @@ class _Store:
             return None
         if t.parts:
             return self.composed(v, t, struct, stack)
+        if t.kind == "text" and t.raw:
+            assert t.parse is not None
+            try:
+                return t.parse(json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+            except ValueError as e:
+                raise _Abort(str(e)) from None
         if t.kind == "text":
             if not isinstance(v, str):
                 # The unmarshaler decodes into a string; the outer context names the field.

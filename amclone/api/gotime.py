@@ -13,7 +13,6 @@ import calendar
 import re
 
 _NS = 1_000_000_000
-_LAST_LAYOUT = "2006-01-02 15:04:05"
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _FRAC = r"(?:[.,](\d+))?"
@@ -56,7 +55,7 @@ def parse_datetime(text: str) -> int | None:
         got = _build(m.groups())
         if got is not None:
             return got
-    raise DateTimeError(_last_layout_error(text))
+    raise DateTimeError(parse_error(text))
 
 
 def _build(g: tuple[str | None, ...]) -> int | None:
@@ -89,51 +88,83 @@ def _getnum(v: str, fixed: bool) -> tuple[int, str] | None:
     return int(v[:2]), v[2:]
 
 
-def _last_layout_error(value: str) -> str:
-    """Go's time.Parse(value) error for the layout "2006-01-02 15:04:05"."""
+# Layouts as Go's nextStdChunk splits them: literals and the std elements used here.
+STRFMT_LAST = ("2006-01-02 15:04:05",
+               ("2006", "-", "01", "-", "02", " ", "15", ":", "04", ":", "05"))
+JSON_TIME = ('"2006-01-02T15:04:05Z07:00"',
+             ('"', "2006", "-", "01", "-", "02", "T", "15", ":", "04", ":", "05", "Z07:00", '"'))
+_STD = {"2006", "01", "02", "15", "04", "05", "Z07:00"}
+_FIELDS = {"01": ("month", True, 1, 12), "02": ("day", True, 0, 31), "15": ("hour", False, 0, 23),
+           "04": ("minute", True, 0, 59), "05": ("second", True, 0, 59)}
+
+
+def _skip(value: str, prefix: str) -> str | None:
+    """Go's skip(): a space in the layout matches any run of spaces."""
+    while prefix:
+        if prefix[0] == " ":
+            if value and value[0] != " ":
+                return None
+            prefix, value = prefix.lstrip(" "), value.lstrip(" ")
+            continue
+        if not value or value[0] != prefix[0]:
+            return None
+        prefix, value = prefix[1:], value[1:]
+    return value
+
+
+def parse_error(value: str, layout: tuple[str, tuple[str, ...]] = STRFMT_LAST) -> str:
+    """Go's time.Parse(layout, value) error text (for a value that does not parse)."""
+    text, elems = layout
     head = f"parsing time {_time_quote(value)}"
 
     def cannot(rest: str, elem: str) -> str:
-        return f"{head} as {_time_quote(_LAST_LAYOUT)}: cannot parse {_time_quote(rest)} as {_time_quote(elem)}"
+        return f"{head} as {_time_quote(text)}: cannot parse {_time_quote(rest)} as {_time_quote(elem)}"
 
     rest = value
-    # year: four characters read by atoi (an optional sign, then digits only)
-    if len(rest) < 4:
-        return cannot(rest, "2006")
-    p = rest[:4]
-    body = p[1:] if p[0] in "+-" else p
-    if not body or not all(c.isdigit() and c.isascii() for c in body):
-        return cannot(rest, "2006")
-    year = int(p)
-    rest = rest[4:]
-    fields: dict[str, int] = {}
-    for sep, elem, key, fixed, limit in (
-        ("-", "01", "month", True, 12),
-        ("-", "02", "day", True, 31),
-        (" ", "15", "hour", False, 23),
-        (":", "04", "minute", True, 59),
-        (":", "05", "second", True, 59),
-    ):
-        if not rest.startswith(sep):
-            return cannot(rest, sep)
-        rest = rest[1:]
-        got = _getnum(rest, fixed)
-        if got is None:
-            return cannot(rest, elem)
-        n, after = got
-        low = 1 if key == "month" else 0
-        if n < low or n > limit:
-            return f"{head}: {key} out of range"
-        fields[key] = n
-        rest = after
-    if len(rest) >= 2 and rest[0] in ".," and rest[1].isdigit():
-        n = 2
-        while n < len(rest) and rest[n].isdigit():
-            n += 1
-        rest = rest[n:]
+    got: dict[str, int] = {}
+    for elem in elems:
+        if elem not in _STD:
+            after = _skip(rest, elem)
+            if after is None:
+                return cannot(rest, elem)
+            rest = after
+            continue
+        hold = rest
+        if elem == "2006":
+            body = rest[:4][1:] if rest[:1] in "+-" else rest[:4]
+            if len(rest) < 4 or not body or not all(c.isdigit() and c.isascii() for c in body):
+                return cannot(hold, elem)
+            got["year"], rest = int(rest[:4]), rest[4:]
+        elif elem == "Z07:00":
+            if rest.startswith("Z"):
+                rest = rest[1:]
+                continue
+            if len(rest) < 6 or rest[3] != ":" or rest[0] not in "+-":
+                return cannot(hold, elem)
+            hh, mm = _getnum(rest[1:3], True), _getnum(rest[4:6], True)
+            if hh is None or mm is None:
+                return cannot(hold, elem)
+            if hh[0] > 24:
+                return f"{head}: time zone offset hour out of range"
+            if mm[0] > 60:
+                return f"{head}: time zone offset minute out of range"
+            rest = rest[6:]
+        else:
+            key, fixed, low, high = _FIELDS[elem]
+            num = _getnum(rest, fixed)
+            if num is None:
+                return cannot(hold, elem)
+            if not low <= num[0] <= high:
+                return f"{head}: {key} out of range"
+            got[key], rest = num
+            if elem == "05" and len(rest) >= 2 and rest[0] in ".," and rest[1].isdigit():
+                n = 2
+                while n < len(rest) and rest[n].isdigit():
+                    n += 1
+                rest = rest[n:]
     if rest:
         return f"{head}: extra text: {_time_quote(rest)}"
-    if fields["day"] < 1 or fields["day"] > _days_in(fields["month"], year):
+    if got.get("day", 1) < 1 or got.get("day", 1) > _days_in(got.get("month", 1), got.get("year", 1)):
         return f"{head}: day out of range"
     return f"{head}: cannot parse"
 

@@ -11,14 +11,55 @@ from __future__ import annotations
 
 import html
 import posixpath
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 from urllib.parse import quote as urlquote
 
 from aiohttp import web
 
 Params = dict[str, str]
 Handler = Callable[[web.Request, Params], Awaitable[web.StreamResponse]]
+
+
+class DropConnection(Exception):
+    """Alertmanager panics on this input: the connection closes without an answer."""
+
+
+_HEX = "0123456789abcdefABCDEF"
+
+
+def _unescape(s: str) -> str | None:
+    """Go's url.QueryUnescape; None where Go reports an error (the pair is then dropped)."""
+    if "%" not in s:
+        return s.replace("+", " ")
+    out = bytearray()
+    i = 0
+    raw = s.encode("utf-8", "surrogateescape")
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x25:
+            if i + 2 >= len(raw) or chr(raw[i + 1]) not in _HEX or chr(raw[i + 2]) not in _HEX:
+                return None
+            out.append(int(raw[i + 1:i + 3], 16))
+            i += 3
+            continue
+        out.append(0x20 if c == 0x2B else c)
+        i += 1
+    return out.decode("utf-8", "replace")
+
+
+def go_query(raw: str) -> list[tuple[str, str]]:
+    """Go's url.ParseQuery: ``&``-separated, pairs with a ``;`` or a bad escape silently dropped."""
+    out = []
+    for pair in raw.split("&"):
+        if pair == "" or ";" in pair:
+            continue
+        k, _, v = pair.partition("=")
+        key, value = _unescape(k), _unescape(v)
+        if key is None or value is None:
+            continue
+        out.append((key, value))
+    return out
 
 
 def text_error(body: str, status: int, headers: dict[str, str] | None = None) -> web.Response:

@@ -22,11 +22,11 @@ from aiohttp import web
 
 from amclone.api import swagger
 from amclone.api.metrics import ServerMetrics
-from amclone.api.mux import Router, clean_path, redirect, text_error
+from amclone.api.mux import DropConnection, Router, clean_path, redirect, text_error
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError
 from amclone.api.v1 import V1
-from amclone.api.v2 import V2, is_drop
+from amclone.api.v2 import V2
 from amclone.api.web import Web
 from amclone.api.webconfig import LiveWebConfig, WebConfigError, ssl_context
 from amclone.compat.duration import format_go_duration
@@ -111,7 +111,7 @@ class HttpServer:
     def _authorized(self, request: web.Request, users: dict[str, str]) -> bool:
         assert self.webconfig is not None
         auth = request.headers.get("Authorization", "")
-        if not auth[:6].lower() == "basic ":
+        if auth[:6].lower() != "basic ":
             return False
         try:
             user, _, password = base64.b64decode(auth[6:], validate=True).decode("utf-8", "replace").partition(":")
@@ -146,7 +146,7 @@ class HttpServer:
             if self.opts.timeout_ns > 0:
                 try:
                     return await asyncio.wait_for(inner(), self.opts.timeout_ns / 1e9)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     msg = f"Exceeded configured timeout of {format_go_duration(self.opts.timeout_ns)}.\n"
                     return web.Response(status=503, body=msg.encode(),
                                         headers={"Content-Type": "text/plain; charset=utf-8"})
@@ -200,7 +200,7 @@ class HttpServer:
             resp: web.StreamResponse = await call()
             return resp
         except BaseException as e:
-            if is_drop(e):
+            if isinstance(e, DropConnection):
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response(status=500)

@@ -7,8 +7,9 @@ immutable `ApiConfig`, swapped in whole so a request sees one config from start 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from amclone.alerts import Alert, AlertStatusInfo, AlertStore, IngestMetrics
 from amclone.silence import Silences

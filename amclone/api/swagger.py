@@ -12,15 +12,16 @@ only, with go-openapi's error codes: 601 type, 602 required, 612 too few items).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
-from urllib.parse import parse_qsl
+from typing import Any
 
 from aiohttp import web
 
 from amclone.api import gojsondec
 from amclone.api.gojsondec import GoType
 from amclone.api.gotime import parse_datetime
+from amclone.api.mux import go_query
 from amclone.compat import gojson
 from amclone.compat.goquote import quote
 from amclone.config import gourl
@@ -31,7 +32,7 @@ INVALID_TYPE, REQUIRED, MIN_ITEMS = 601, 602, 612
 _CORS_METHODS = ("GET", "POST", "HEAD")
 _CORS_HEADERS = ("Origin", "Accept", "Content-Type", "X-Requested-With")
 
-_UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
+_UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
 _TRUE = frozenset({"true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled"})
 
 
@@ -160,7 +161,7 @@ class Query:
 
     @classmethod
     def of(cls, request: web.Request) -> Query:
-        return cls(tuple(parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True)))
+        return cls(tuple(go_query(request.rel_url.raw_query_string)))
 
     def all(self, name: str) -> list[str]:
         return [v for k, v in self.pairs if k == name]

@@ -9,15 +9,19 @@ and the label-style ``filter`` (one ``{...}`` string) for alerts and silences al
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aiohttp import web
 
 from amclone.alerts import Alert, AlertState, PostedAlert, prepare
+from amclone.alerts.ingest import v1_labelset_error
 from amclone.alerts.marker import UNPROCESSED
 from amclone.api import gojsondec
 from amclone.api.gojsondec import GoType
-from amclone.api.mux import Params, Router, text_error
+from amclone.api.gotime import JSON_TIME, parse_error
+from amclone.api.mux import DropConnection, Params, Router, go_query, text_error
 from amclone.api.state import ApiDeps
 from amclone.api.v2 import match_filter_labels
 from amclone.api.version import BUILD
@@ -39,16 +43,18 @@ CORS = {
 }
 
 
-def _time(s: str) -> int:
-    try:
-        return parse_rfc3339(s)
-    except TimeParseError:
-        raise ValueError(f'parsing time "\\"{s}\\"" as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse '
-                         f'"{s}\\"" as "2006"') from None
+def _time(raw: str) -> int:
+    """time.Time.UnmarshalJSON (Go 1.19): the raw JSON text parsed with a quoted RFC 3339 layout."""
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        try:
+            return parse_rfc3339(json.loads(raw))
+        except (TimeParseError, ValueError):
+            pass
+    raise ValueError(parse_error(raw, JSON_TIME))
 
 
 _STR, _BOOL = GoType("string", "string"), GoType("bool", "bool")
-_TIME = GoType("text", "time.Time", parse=_time)
+_TIME = GoType("text", "time.Time", parse=_time, raw=True)
 _LABELS = GoType("map", "model.LabelSet", elem=GoType("string", "model.LabelValue"))
 _ALERTS = GoType("slice", "[]*types.Alert", elem=GoType("struct", "types.Alert", fields=(
     ("labels", _LABELS), ("annotations", _LABELS), ("startsAt", _TIME), ("endsAt", _TIME),
@@ -119,7 +125,7 @@ class V1:
         return ok(list(self.deps.current().receivers))
 
     async def list_alerts(self, request: web.Request, params: Params) -> web.StreamResponse:
-        q = request.rel_url.query
+        q = _form(request)
         matchers: list[Matcher] = []
         if q.get("filter"):
             try:
@@ -168,12 +174,14 @@ class V1:
             return bad(str(e))
         posted = []
         for a in body or []:
-            a = a or {}
+            if a is None:
+                raise DropConnection()  # 0.25 dereferences the nil alert
             labels = a.get("labels") or {}
-            for name in labels:
-                if not matcher_parse.is_valid_label_name(name) or name == "":
-                    return bad(f"{gojson.dumps(name)} is not a valid label name")
             annotations = a.get("annotations")
+            for ls in (labels, annotations or {}):
+                err = v1_labelset_error(ls)
+                if err is not None:
+                    return bad(err)
             posted.append(PostedAlert(labels, NIL_MAP if annotations is None else annotations,
                                       a.get("startsAt") or ZERO_TIME,
                                       a.get("endsAt") or ZERO_TIME, a.get("generatorURL") or "",
@@ -195,7 +203,7 @@ class V1:
         except SilenceError as e:
             return bad(str(e), internal=True)
         matchers: list[Matcher] = []
-        f = request.rel_url.query.get("filter", "")
+        f = _form(request).get("filter", "")
         if f:
             try:
                 matchers = matcher_parse.parse_matchers(f)
@@ -248,6 +256,14 @@ class V1:
         except (NotFoundError, SilenceError) as e:
             return bad(str(e))
         return ok()
+
+
+def _form(request: web.Request) -> dict[str, str]:
+    """r.FormValue: the first value of each parameter, parsed as Go parses queries."""
+    out: dict[str, str] = {}
+    for k, v in go_query(request.rel_url.raw_query_string):
+        out.setdefault(k, v)
+    return out
 
 
 def _cors(h: Any) -> Any:

@@ -10,13 +10,14 @@ silence a 500.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 from aiohttp import web
 
 from amclone.alerts import Alert, AlertState, AlertStatusInfo, PostedAlert, prepare
 from amclone.api import swagger
-from amclone.api.mux import Params
+from amclone.api.mux import DropConnection, Params
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError, Query, json_response
 from amclone.api.version import BUILD
@@ -170,8 +171,7 @@ class V2:
         body = await swagger.read_body(request, "alerts", swagger.POSTABLE_ALERTS)
         swagger.validate_alerts(body)
         if body and any(a is None for a in body):
-            # 0.25 dereferences the nil alert and the connection dies without an answer.
-            raise _DropConnection()
+            raise DropConnection()  # 0.25 dereferences the nil alert
         posted = [PostedAlert(a.get("labels") or {}, a.get("annotations") or {},
                               a.get("startsAt") or ZERO_TIME, a.get("endsAt") or ZERO_TIME,
                               a.get("generatorURL") or "") for a in body or []]
@@ -248,7 +248,7 @@ class V2:
         body = await swagger.read_body(request, "silence", swagger.POSTABLE_SILENCE)
         swagger.validate_silence(body)
         if any(m is None for m in body["matchers"]):
-            raise _DropConnection()  # 0.25 dereferences the nil matcher
+            raise DropConnection()  # 0.25 dereferences the nil matcher
         matchers = tuple(
             SilenceMatcher(m["name"], MatchType.from_flags(m.get("isEqual", True) is not False,
                                                            bool(m["isRegex"])), m["value"])
@@ -272,12 +272,4 @@ class _Bad(Exception):
     pass
 
 
-class _DropConnection(Exception):
-    """Alertmanager panics on this input; the client sees the connection close unanswered."""
-
-
-def is_drop(e: BaseException) -> bool:
-    return isinstance(e, _DropConnection)
-
-
-__all__ = ["V2", "ApiError", "alert_json", "is_drop", "match_filter_labels", "parse_filter"]
+__all__ = ["V2", "ApiError", "alert_json", "match_filter_labels", "parse_filter"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import gzip
 import mimetypes
 import posixpath
+from collections.abc import Awaitable, Callable
 from email.utils import formatdate
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, generate_latest

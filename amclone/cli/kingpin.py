@@ -12,8 +12,9 @@ out by the same code that prints amtool's help.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 from amclone.cli.amctl.usage import format_flag, two_columns
 

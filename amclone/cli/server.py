@@ -14,7 +14,8 @@ import os
 import signal
 import socket
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from amclone import config as amconfig
 from amclone.api.server import split_host_port

@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Server  # noqa: E402
+from harness import Server
 
-from amclone.testing.procs import start_alertmanager, start_amclone  # noqa: E402
+from amclone.testing.procs import start_alertmanager, start_amclone
 
 CONFIG = """\
 global:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from harness import Server, compare, explain
 
 JSON = {"Content-Type": "application/json"}
@@ -334,3 +333,46 @@ def test_metrics(pair: tuple[Server, Server]) -> None:
         if name in fam_am:
             assert desc == fam_am[name], name
             assert _label_names(mine, name) <= _label_names(theirs, name) | {()}, name
+
+
+# -- more inputs ---------------------------------------------------------------------------------
+
+V1_BAD = [
+    ("/api/v1/alerts", '[{"labels":{"a b":"c"}}]'), ("/api/v1/alerts", '[{"labels":{"a":"b"},"annotations":{"c d":"e"}}]'),
+    ("/api/v1/alerts", '[{"labels":{"a":1}}]'), ("/api/v1/alerts", '[{"labels":{"a":"b"},"startsAt":"x"}]'),
+    ("/api/v1/alerts", '[{"labels":{"a":"b"},"startsAt":5}]'), ("/api/v1/alerts", '[{"labels":{"a":"b"}}] x'),
+    ("/api/v1/alerts", "[null]"), ("/api/v1/alerts", '[{"labels":{"":"b"}}]'),
+    ("/api/v1/silences", "{}"), ("/api/v1/silences", '{"matchers":[]}'), ("/api/v1/silences", "{"),
+    ("/api/v1/silences", ('{"matchers":[{"name":"a","value":"b"}],"startsAt":"2030-01-01T00:00:00Z",'
+                         '"endsAt":"2030-01-01T00:00:00Z"}')),
+    ("/api/v1/silences", ('{"matchers":[{"name":"a","value":"b"}],"startsAt":"2020-01-01T00:00:00Z",'
+                         '"endsAt":"2021-01-01T00:00:00Z"}')),
+    ("/api/v1/silences", ('{"matchers":[{"name":"a","value":"(","isRegex":true}],"startsAt":"2020-01-01T00:00:00Z",'
+                         '"endsAt":"2099-01-01T00:00:00Z"}')),
+    ("/api/v1/silences", ('{"id":"2c2b6a2e-1111-4111-8111-111111111111","matchers":[{"name":"a","value":"b"}],'
+                         '"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z"}')),
+    ("/api/v1/silences", ('{"matchers":[{"name":"a","value":""}],"startsAt":"2020-01-01T00:00:00Z",'
+                         '"endsAt":"2099-01-01T00:00:00Z"}')),
+]
+
+
+def test_v1_bad_posts(pair: tuple[Server, Server]) -> None:
+    for path, body in V1_BAD:
+        check(pair, "POST", path, body, JSON)
+    _report()
+
+
+def test_transport_edges(pair: tuple[Server, Server]) -> None:
+    check(pair, "GET", "/api/v2/alerts?filter=alertname%3DDiskFull;x")
+    check(pair, "GET", "/api/v2/alerts?filter=%zz")
+    check(pair, "GET", "/api/v2/receivers", "x", {"Content-Type": "text/plain"})
+    check(pair, "GET", "/api/v2/receivers", "x", {"Content-Type": "application/json"})
+    check(pair, "DELETE", "/api/v2/silence/2c2b6a2e-1111-4111-8111-111111111111", "x", {"Content-Type": "x/y"})
+    check(pair, "POST", "/api/v2/alerts", "[]", {"Content-Type": "application/json", "Accept": "text/plain"})
+    check(pair, "POST", "/api/v2/alerts", "[]", {"Content-Type": "application/json", "Accept": "*/*"})
+    check(pair, "HEAD", "/api/v2/status")
+    check(pair, "GET", "/api/v2/alerts?" + "filter=a%3Db&" * 200)
+    check(pair, "POST", "/api/v2/alerts", json.dumps([{"labels": {"alertname": f"Bulk{i}"}} for i in range(2000)]),
+          JSON)
+    check(pair, "GET", "/api/v2/alerts?filter=alertname%3D~Bulk1.*")
+    _report()

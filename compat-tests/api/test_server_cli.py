@@ -17,14 +17,14 @@ EXTRA_FLAGS = ("--enable-feature",)  # amclone's additions, listed after Alertma
 
 
 def run(argv: list[str], cwd: Path | None = None, timeout: float = 20) -> tuple[int, str, str]:
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
     return p.returncode, p.stdout, p.stderr
 
 
 def _strip_extra(help_text: str) -> str:
     out, skipping = [], False
     for line in help_text.splitlines(keepends=True):
-        if line.startswith("      --") or line.startswith("  -h"):
+        if line.startswith(("      --", "  -h")):
             skipping = line.strip().split("=")[0] in EXTRA_FLAGS
         if not skipping or line.strip() == "":
             out.append(line)
@@ -43,7 +43,7 @@ def test_help_is_alertmanagers(alertmanager_bin: str) -> None:
 def test_version_layout(alertmanager_bin: str) -> None:
     _, theirs, _ = run([alertmanager_bin, "--version"])
     _, ours, _ = run(OURS + ["--version"])
-    shape = re.compile(r"\(branch: [^,]*, revision: [^)]*\)|:\s+\S*$", re.M)
+    shape = re.compile(r"\(branch: [^,]*, revision: [^)]*\)|:\s+\S*$", re.MULTILINE)
     assert shape.sub("X", ours) == shape.sub("X", theirs)
     assert "version 0.25.0 " in ours
 

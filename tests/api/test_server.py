@@ -14,9 +14,8 @@ from .conftest import CONFIG, AppFactory
 
 
 async def _get(url: str, **kw: Any) -> tuple[int, dict[str, str], bytes]:
-    async with aiohttp.ClientSession() as s:
-        async with s.get(url, allow_redirects=False, **kw) as r:
-            return r.status, dict(r.headers), await r.read()
+    async with aiohttp.ClientSession() as s, s.get(url, allow_redirects=False, **kw) as r:
+        return r.status, dict(r.headers), await r.read()
 
 
 async def test_health_and_metrics(app_factory: AppFactory) -> None:
@@ -44,7 +43,7 @@ async def test_get_concurrency_limit(app_factory: AppFactory) -> None:
     app.http.router.add("GET", "/slow", slow)
     first = asyncio.create_task(_get(url + "/slow"))
     await asyncio.sleep(0.2)
-    status, headers, body = await _get(url + "/-/healthy")
+    status, _, body = await _get(url + "/-/healthy")
     assert status == 503
     assert body == b"Limit of concurrent GET requests reached (1), try again later.\n\n"
     gate.set()
@@ -82,10 +81,9 @@ async def test_reload_keeps_old_config(app_factory: AppFactory, tmp_path: Any) -
         raise AssertionError("reload should fail")
     except ReloadError as e:
         assert str(e) == 'undefined receiver "nope" used in route'
-    async with aiohttp.ClientSession() as s:
-        async with s.post(url + "/-/reload") as r:
-            assert r.status == 500
-            assert await r.text() == 'failed to reload config: undefined receiver "nope" used in route\n'
+    async with aiohttp.ClientSession() as s, s.post(url + "/-/reload") as r:
+        assert r.status == 500
+        assert await r.text() == 'failed to reload config: undefined receiver "nope" used in route\n'
     assert (await _get(url + "/api/v2/receivers"))[2] == b'[{"name":"default"},{"name":"db"}]\n'
     cfg.write_text(CONFIG + "  - name: third\n")
     await app.reload()

@@ -42,7 +42,7 @@ def test_load_errors(tmp_path: Path, text: str, err: str) -> None:
 
 
 def test_tls_context_rules(tmp_path: Path) -> None:
-    cert, key = _cert(tmp_path)
+    cert, _ = _cert(tmp_path)
     f = tmp_path / "web.yml"
     f.write_text("tls_server_config:\n  cert_file: cert.pem\n")
     with pytest.raises(WebConfigError, match="missing key_file"):
@@ -86,6 +86,6 @@ async def test_https_with_basic_auth(app_factory: AppFactory, tmp_path: Path) ->
             assert r.status == 200 and r.headers["X-Frame-Options"] == "deny"
     # the file is read again when it changes: removing the users lifts the requirement
     web.write_text("tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n")
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ctx)) as s:
-        async with s.get(url + "/-/healthy") as r:
-            assert r.status == 200
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ctx)) as s, \
+            s.get(url + "/-/healthy") as r:
+        assert r.status == 200
