@@ -45,6 +45,12 @@ ALERTS = [
     {"labels": {"alertname": "Ünïcode", "x": "日本"}, "annotations": {"summary": "ü"},
      "startsAt": "2026-01-04T00:00:00Z", "endsAt": FAR},
 ]
+# Many alerts (and silences) with equal times: amtool's sort.Sort is unstable past 12 rows.
+ALERTS += [{"labels": {"alertname": f"Same{i:02d}", "shard": str(i * 7 % 19)},
+            "annotations": {"summary": f"shard {i}"}, "startsAt": "2026-01-05T00:00:00Z", "endsAt": FAR}
+           for i in range(40)]
+ALERTS += [{"labels": {"alertname": "Mixed", "n": str(i)}, "startsAt": f"2026-01-0{1 + i % 7}T00:00:00Z",
+            "endsAt": FAR} for i in range(60)]
 SILENCES = [
     {"matchers": [{"name": "env", "value": "dev", "isRegex": False, "isEqual": True}],
      "startsAt": "2026-01-01T00:00:00Z", "endsAt": "2098-01-01T00:00:00Z", "createdBy": "alice",
@@ -57,7 +63,9 @@ SILENCES = [
                   {"name": "y", "value": ".*", "isRegex": True, "isEqual": False}],
      "startsAt": "2090-01-01T00:00:00Z", "endsAt": "2091-01-01T00:00:00Z", "createdBy": "carol",
      "comment": "pending, quoted value"},
-]
+] + [{"matchers": [{"name": "bulk", "value": str(i), "isRegex": False, "isEqual": True}],
+      "startsAt": "2026-01-01T00:00:00Z", "endsAt": f"2096-01-01T00:{59 - i:02d}:00Z", "createdBy": "bulk",
+      "comment": f"bulk {i}"} for i in range(30)]  # distinct ends: the server orders equal ones randomly
 
 
 def _post(url: str, path: str, body: object) -> bytes:

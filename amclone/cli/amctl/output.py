@@ -13,6 +13,7 @@ import itertools
 from typing import Any
 
 from amclone.cli.amctl.golayout import format_time
+from amclone.cli.amctl.gosort import go_sort
 from amclone.cli.amctl.layout import TabWriter
 from amclone.compat import gojson
 from amclone.compat.timefmt import format_millis, parse_rfc3339
@@ -51,7 +52,10 @@ class _PlainMatcher(Matcher):
 
 
 def _sorted_by(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    return sorted(items, key=lambda x: _ns(x[key]))
+    """sort.Sort(ByEndAt / ByStartsAt): Go's unstable order for equal times, not Python's."""
+    out = list(items)
+    go_sort(out, lambda x, y: _ns(x[key]) < _ns(y[key]))
+    return out
 
 
 class Formatter:
@@ -118,7 +122,9 @@ class Formatter:
         w.write(f"Cluster Status:\t{cluster.get('status')}\nNode Name:\t{cluster.get('name', '')}\n")
         if self.kind == "extended":
             w.write("\nAddress\tName\n")
-            for peer in sorted(cluster.get("peers") or [], key=_address_key):
+            peers = list(cluster.get("peers") or [])
+            go_sort(peers, lambda x, y: _address_key(x) < _address_key(y))
+            for peer in peers:
                 w.write(f"{peer['address']}\t{peer['name']}\t\n")
         return w.getvalue()
 
