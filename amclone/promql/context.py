@@ -8,6 +8,7 @@ timestamp, and the annotations Prometheus would attach (warnings, infos).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from amclone.tsdb.head import Querier
@@ -40,7 +41,7 @@ class EvalContext:
         self.interval = interval
         self.lookback = lookback
         self.sub_step = sub_step
-        self.series_cache: dict[int, list[MemSeries]] = {}
+        self.series_cache: dict[int, Sequence[MemSeries]] = {}
         self.memo: dict[tuple[int, int], Any] = {}
         self.warnings: list[str] = []
         self.infos: list[str] = []

@@ -10,6 +10,7 @@ selectors fetch their series once per execution (cached in the context) and then
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from typing import Any
 
 from amclone.promql import ast
@@ -72,11 +73,11 @@ class SelectorNode(Node):
         self.type = ast.VECTOR
         self.sel = sel
 
-    def series(self, ctx: EvalContext) -> list[MemSeries]:
+    def series(self, ctx: EvalContext) -> Sequence[MemSeries]:
         key = id(self)
         found = ctx.series_cache.get(key)
         if found is None:
-            found = list(ctx.querier.select(self.sel.matchers, _MIN_T, _MAX_T))
+            found = ctx.querier.select(self.sel.matchers, _MIN_T, _MAX_T)
             ctx.series_cache[key] = found
         return found
 
@@ -88,7 +89,13 @@ class SelectorNode(Node):
         for s in self.series(ctx):
             ts = s.ts
             i = bisect_right(ts, ref) - 1
-            if i < 0 or ts[i] <= lo:
+            if i < 0:
+                if s.closed:  # older than the plain arrays: look in the packed chunks
+                    hit = s.last_sample_at(ref, ctx.lookback)
+                    if hit is not None:
+                        append(Sample(s.labels, hit[1], False))
+                continue
+            if ts[i] <= lo:
                 continue
             v = s.vs[i]
             if v != v and s.stale_count and is_stale(v):
@@ -101,9 +108,9 @@ class SelectorNode(Node):
         ref = at_time(self.sel.at, ctx, t) - self.sel.offset_ms
         out = []
         for s in self.series(ctx):
-            v = s.last_at(ref, ctx.lookback)
-            if v is not None:
-                out.append((Sample(s.labels, v, False), s.ts[bisect_right(s.ts, ref) - 1]))
+            hit = s.last_sample_at(ref, ctx.lookback)
+            if hit is not None:
+                out.append((Sample(s.labels, hit[1], False), hit[0]))
         return out
 
 

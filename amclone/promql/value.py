@@ -14,8 +14,8 @@ matters because a rule evaluation creates one per matching series.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import NamedTuple
 
 from amclone.tsdb.series import Labels

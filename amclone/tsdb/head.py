@@ -18,6 +18,8 @@ from amclone.tsdb.matchers import MatchOp, SeriesMatcher
 from amclone.tsdb.series import Labels, MemSeries, OutOfBoundsError
 
 DEFAULT_RETENTION_MS = 3 * 3600 * 1000
+UNBOUNDED_MIN = -(1 << 62)
+UNBOUNDED_MAX = 1 << 62
 
 
 class Querier(Protocol):
@@ -45,7 +47,7 @@ class Appender:
     def series_for(self, labels: Labels) -> MemSeries:
         """Like `Head.series_for`, but a rollback also forgets series left empty."""
         s = self.head.series_for(labels)
-        if not s.ts:
+        if s.empty():
             self._touched.append(s)
         return s
 
@@ -145,7 +147,7 @@ class Head:
         with self._lock:
             for s in list(self._by_ref.values()):
                 s.truncate_before(mint)
-                if not s.ts:
+                if s.empty():
                     self._drop(s)
                     removed += 1
             if removed:
@@ -157,7 +159,7 @@ class Head:
         with self._lock:
             dropped = 0
             for s in candidates:
-                if not s.ts and self._by_ref.get(s.ref) is s:
+                if s.empty() and self._by_ref.get(s.ref) is s:
                     self._drop(s)
                     dropped += 1
             if dropped:
@@ -236,12 +238,16 @@ class Head:
         self._select_cache[key] = (gen, found)
         return found
 
-    def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> list[MemSeries]:
-        """Series matching every matcher that have a sample in ``[mint, maxt]``."""
+    def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> Sequence[MemSeries]:
+        """Series matching every matcher that have a sample in ``[mint, maxt]`` (read-only result).
+
+        An unbounded range returns the cached list itself (it may include a series whose first
+        sample is still being written): that is what PromQL selectors ask for on every step."""
+        if mint <= UNBOUNDED_MIN and maxt >= UNBOUNDED_MAX:
+            return self.select_all(matchers)
         out = []
         for s in self.select_all(matchers):
-            ts = s.ts
-            if ts and ts[0] <= maxt and ts[-1] >= mint:
+            if not s.empty() and s.min_time() <= maxt and s.max_time() >= mint:
                 out.append(s)
         return out
 
@@ -275,7 +281,7 @@ class Head:
         return len(self._by_ref)
 
     def num_samples(self) -> int:
-        return sum(len(s.ts) for s in self._by_ref.values())
+        return sum(s.num_samples() for s in self._by_ref.values())
 
     def memory_bytes(self) -> int:
         """Approximate bytes held by series, samples and the index."""
