@@ -70,6 +70,36 @@ def build_app() -> App:
     return app
 
 
+def _settings(text: str) -> dict[str, str]:
+    """yaml.v2 Unmarshal into map[string]string: scalars keep their text; other shapes fail
+    with yaml.v2's messages."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise ValueError("yaml: unmarshal errors:\n  " + _mismatch(root, "map[string]string"))
+    out: dict[str, str] = {}
+    errors = []
+    for key, value in root.value:
+        if not isinstance(value, yaml.ScalarNode):
+            errors.append(_mismatch(value, "string"))
+            continue
+        out[str(key.value)] = "" if value.tag.endswith(":null") else str(value.value)
+    if errors:
+        raise ValueError("yaml: unmarshal errors:\n  " + "\n  ".join(errors))
+    return out
+
+
+def _mismatch(node: Any, target: str) -> str:
+    import yaml
+
+    tag = "!!" + str(node.tag).rsplit(":", 1)[-1]
+    shown = f" `{node.value}`" if isinstance(node, yaml.ScalarNode) else ""
+    return f"line {node.start_mark.line + 1}: cannot unmarshal {tag}{shown} into {target}"
+
+
 def read_config_files(env: Env) -> dict[str, str]:
     import yaml
 
@@ -77,21 +107,17 @@ def read_config_files(env: Env) -> dict[str, str]:
     for path in config_files():
         try:
             with open(path, encoding="utf-8") as fh:
-                data = yaml.safe_load(fh)
+                data = _settings(fh.read())
         except FileNotFoundError:
             continue
-        except (OSError, yaml.YAMLError) as e:
+        except (OSError, ValueError, yaml.YAMLError) as e:
             raise env.fatal(f"could not load config file: {e}\n") from None
-        if not isinstance(data, dict):
-            continue
         for key, value in data.items():
-            key = str(key)
             if key in LEGACY_KEYS:
                 if LEGACY_KEYS[key] in data:
                     continue
                 key = LEGACY_KEYS[key]
-            text = str(value).lower() if isinstance(value, bool) else str(value)
-            flags.setdefault(key, text)
+            flags.setdefault(key, value)
     return flags
 
 
