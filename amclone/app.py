@@ -6,8 +6,8 @@ open (a bad config exits 1 without ever listening), every successful reload swap
 receivers and (later) inhibitor and dispatcher at once, and shutdown writes the final silence
 snapshot and flushes the alert log before the process exits 0.
 
-Seams for components that come later are marked ``SEAM``: the inhibitor (a `Muter` consulted
-before the silencer), the dispatcher (alert groups, notifications) and the gossip peer.
+Seams for components that come later are marked ``SEAM``: the gossip peer (cluster status,
+the notification wait by peer position, silence and nflog replication).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from amclone.api.state import ApiConfig, ApiDeps, ReloadError
 from amclone.config.coordinator import Coordinator
 from amclone.config.marshal import marshal_yaml
 from amclone.dispatch.route import Route
+from amclone.dispatch.system import NotificationSystem
+from amclone.nflog import NotificationLog
 from amclone.silence import Silencer, Silences, SnapshotFile
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 
@@ -90,12 +92,18 @@ class App:
                                  on_delete=lambda a: self.silencer.forget(a.fingerprint),
                                  registry=self.registry)
         self.ingest = IngestMetrics(self.registry)
+        self.nflog = NotificationLog(self.clock, retention_ns=opts.retention_ns,
+                                     snapshot_path=storage / "nflog", registry=self.registry)
+        # SEAM: the gossip peer (wait function, peer position) once clustering exists.
+        self.notifications = NotificationSystem(
+            clock=self.clock, store=self.alerts, marker=self.marker, silencer=self.silencer,
+            nflog=self.nflog, external_url=opts.external_url, registry=self.registry)
         self.coordinator = Coordinator(opts.config_file, registry=self.registry, clock=self.clock)
         self.coordinator.subscribe(self._apply)
         self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,
                             silences=self.silences, ingest=self.ingest, reload=self.reload,
-                            set_alert_status=self._set_alert_status, groups=None,  # SEAM: dispatcher
-                            cluster=None, uptime=self.clock.now())
+                            set_alert_status=self.notifications.set_alert_status,
+                            groups=self.notifications.groups, cluster=None, uptime=self.clock.now())
         self.http = HttpServer(self.deps, self.metrics, ServerOptions(
             route_prefix=opts.route_prefix, get_concurrency=opts.get_concurrency,
             timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path))
@@ -105,19 +113,12 @@ class App:
 
     # -- configuration ------------------------------------------------------------------------
 
-    def _set_alert_status(self, labels: Mapping[str, str]) -> None:
-        # SEAM: the inhibitor's mutes(labels) runs first, as in 0.25's api.Update callback.
-        self.silencer.mutes(labels)
-
     def _apply(self, cfg: Any) -> None:
         """What 0.25's coordinator subscriber does on every successful load."""
+        self.notifications.apply(cfg)  # inhibitor, integrations, pipeline, dispatcher
         route = Route.from_config(cfg.route)
-        active: set[str] = set()
-        route.walk(lambda r: active.add(r.opts.receiver))
-        integrations = sum(len(r.integrations()) for r in cfg.receivers if r.name in active)
-        self.metrics.receivers.set(len(active))
-        self.metrics.integrations.set(integrations)
-        # SEAM: rebuild templates, the notification pipeline, inhibitor and dispatcher here.
+        self.metrics.receivers.set(len(self.notifications.receivers))
+        self.metrics.integrations.set(sum(len(i) for i in self.notifications.receivers.values()))
         self.deps.config = ApiConfig(
             receivers=tuple(r.name for r in cfg.receivers),
             resolve_timeout=cfg.global_config.resolve_timeout,
@@ -151,8 +152,9 @@ class App:
     async def run(self) -> None:
         """Serve until `request_stop`; maintenance runs beside it."""
         async with asyncio.TaskGroup() as tg:
-            tg.create_task(self.silences.run_maintenance(
-                self.opts.maintenance_interval_ns / NS_PER_SECOND, self._stop))
+            interval = self.opts.maintenance_interval_ns / NS_PER_SECOND
+            tg.create_task(self.silences.run_maintenance(interval, self._stop))
+            tg.create_task(self.nflog.run_maintenance(interval, self._stop))
             await self._stop.wait()
 
     def request_stop(self) -> None:
@@ -162,7 +164,9 @@ class App:
         """Stop serving, then write the final snapshot and flush the alert log."""
         self._stop.set()
         await self.http.stop()
+        await self.notifications.close()
         await self.alerts.stop()
+        self.nflog.close()
         self.silences.close()
 
 

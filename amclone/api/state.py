@@ -22,13 +22,17 @@ class RouteTree(Protocol):
     def match(self, labels: Mapping[str, str]) -> Sequence[Any]: ...
 
 
-@dataclass(frozen=True)
-class AlertGroup:
-    """One aggregation group as ``GET /api/v2/alerts/groups`` shows it."""
+class AlertGroup(Protocol):
+    """One aggregation group as ``GET /api/v2/alerts/groups`` shows it (the dispatcher's)."""
 
-    labels: Mapping[str, str]
-    receiver: str
-    alerts: Sequence[Alert]
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+
+    @property
+    def receiver(self) -> str: ...
+
+    @property
+    def alerts(self) -> Sequence[Alert]: ...
 
 
 RouteFilter = Callable[[Any], bool]
