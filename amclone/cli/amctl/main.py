@@ -79,7 +79,7 @@ def _settings(text: str) -> dict[str, str]:
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise ValueError("yaml: unmarshal errors:\n  " + _mismatch(root, "map[string]string"))
+        raise ValueError("yaml: unmarshal errors:\n  " + _mismatch(root, "map[string]string"))  # noqa: TRY004
     out: dict[str, str] = {}
     errors = []
     for key, value in root.value:
