@@ -30,6 +30,10 @@ route:
       receiver: pager
     - match_re: {service: "^(web|api)$"}
       receiver: web
+inhibit_rules:
+  - source_matchers: [severity="crit"]
+    target_matchers: [severity="warn"]
+    equal: [alertname]
 receivers:
   - name: default
   - name: db

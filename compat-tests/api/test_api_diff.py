@@ -136,6 +136,8 @@ def test_post_alerts(pair: tuple[Server, Server]) -> None:
         {"labels": {"alertname": "Old", "x": ""}, "startsAt": _iso(-7200), "endsAt": _iso(-3600)},
         {"labels": {"alertname": "Later", "service": "api"}, "startsAt": _iso(-60), "endsAt": _iso(3600)},
         {"labels": {"alertname": "Unicode", "z": "\u2028é"}, "annotations": {"h": "<>&"}},
+        {"labels": {"alertname": "DiskFull", "team": "db", "instance": "c", "severity": "warn"}},
+        {"labels": {"alertname": "Other", "severity": "warn"}},
     ]
     check(pair, "POST", "/api/v2/alerts", alerts, JSON)
     check(pair, "POST", "/api/v1/alerts", [{"labels": {"alertname": "FromV1", "team": "db"}}], JSON)
@@ -249,8 +251,10 @@ def test_silences(pair: tuple[Server, Server]) -> None:
     for ids in (active, regex, pending, v1):
         check_id(pair, "GET", "/api/v2/silence/{id}", ids)
         check_id(pair, "GET", "/api/v1/silence/{id}", ids)
-    for q in ("", "?silenced=false", "?active=false"):
+    for q in ("", "?silenced=false", "?active=false", "?inhibited=false", "?inhibited=false&silenced=false"):
         check(pair, "GET", "/api/v2/alerts" + q)
+    for q in ("", "?inhibited=false", "?silenced=false&inhibited=false&active=true"):
+        check(pair, "GET", "/api/v1/alerts" + q)
     check(pair, "GET", "/api/v1/alerts")
     # Updating: same matchers keep the ID; changed matchers expire the old one.
     am_id, our_id = active
