@@ -87,7 +87,7 @@ class SelectorNode(Node):
         out: Vector = []
         append = out.append
         for s in self.series(ctx):
-            ts = s.ts
+            ts, vs = s.data
             i = bisect_right(ts, ref) - 1
             if i < 0:
                 if s.closed:  # older than the plain arrays: look in the packed chunks
@@ -97,7 +97,7 @@ class SelectorNode(Node):
                 continue
             if ts[i] <= lo:
                 continue
-            v = s.vs[i]
+            v = vs[i]
             if v != v and s.stale_count and is_stale(v):
                 continue
             append(Sample(s.labels, v, False))

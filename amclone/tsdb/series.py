@@ -5,6 +5,11 @@ Timestamps (int64 milliseconds, remote write's unit) and values (float64) live i
 `bisect` on the timestamp array, so a query touches only the samples it needs. Staleness markers
 are stored as the stale NaN itself (arrays keep NaN payload bits) and counted, so readers can skip
 filtering when a series never went stale.
+
+Readers run in other threads than the appender. The two arrays are published together as one
+``data`` tuple and values are appended before timestamps, so a reader that took ``data`` always
+finds a value for every timestamp it sees; anything that removes or moves samples builds new
+arrays and swaps ``data`` in one assignment instead of editing in place.
 """
 
 # ruff: noqa: PLR0124 - `v != v` is the NaN test on hot paths (no function call)
@@ -44,45 +49,55 @@ class OutOfBoundsError(AppendError):
 class MemSeries:
     """Samples of one label set, ordered by timestamp."""
 
-    __slots__ = ("__weakref__", "closed", "label_map", "labels", "ref", "stale_count", "ts", "vs")
+    __slots__ = ("__weakref__", "closed", "data", "label_map", "labels", "ref", "stale_count")
 
     def __init__(self, ref: int, labels: Labels) -> None:
         self.ref = ref
         self.labels = labels
         self.label_map = dict(labels)
-        # The newest samples, plain; older ones packed in `closed` (oldest first), see chunks.py.
-        self.ts: array[int] = array("q")
-        self.vs: array[float] = array("d")
+        # The newest samples, plain (timestamps, values); older ones packed in `closed`, oldest first.
+        self.data: tuple[array[int], array[float]] = (array("q"), array("d"))
         self.closed: list[Chunk] = []
         self.stale_count = 0
 
+    @property
+    def ts(self) -> array[int]:
+        return self.data[0]
+
+    @property
+    def vs(self) -> array[float]:
+        return self.data[1]
+
     def empty(self) -> bool:
-        return not self.ts and not self.closed
+        return not self.data[0] and not self.closed
 
     def min_time(self) -> int:
-        return self.closed[0].mint if self.closed else self.ts[0]
+        return self.closed[0].mint if self.closed else self.data[0][0]
 
     def max_time(self) -> int:
-        return self.ts[-1] if self.ts else self.closed[-1].maxt
+        ts = self.data[0]
+        return ts[-1] if ts else self.closed[-1].maxt
 
     def num_samples(self) -> int:
-        return len(self.ts) + sum(c.n for c in self.closed)
+        return len(self.data[0]) + sum(c.n for c in self.closed)
 
     def _close_chunk(self) -> None:
-        ts, vs = self.ts[:CHUNK], self.vs[:CHUNK]
-        stale = sum(1 for v in vs if v != v and is_stale(v)) if self.stale_count else 0
-        self.closed.append(encode(ts, vs, stale))
-        del self.ts[:CHUNK]
-        del self.vs[:CHUNK]
+        ts, vs = self.data
+        head_ts, head_vs = ts[:CHUNK], vs[:CHUNK]
+        stale = sum(1 for v in head_vs if v != v and is_stale(v)) if self.stale_count else 0
+        chunk = encode(head_ts, head_vs, stale)
+        # Readers see either the old arrays (all samples) or the chunk plus the shorter arrays.
+        self.closed = [*self.closed, chunk]
+        self.data = (ts[CHUNK:], vs[CHUNK:])
 
     def append(self, t: int, v: float, ooo_window: int = 0) -> None:
         """Add a sample; equal (timestamp, value bits) again is a no-op, as retries resend."""
-        ts = self.ts
+        ts, vs = self.data
         if not ts or t > ts[-1]:
             if not ts and self.closed and t <= self.closed[-1].maxt:
                 raise OutOfOrderError()
+            vs.append(v)
             ts.append(t)
-            self.vs.append(v)
             if v != v and is_stale(v):
                 self.stale_count += 1
             if len(ts) >= 2 * CHUNK:
@@ -92,42 +107,48 @@ class MemSeries:
             raise OutOfOrderError()  # packed already: too old to change
         i = bisect_left(ts, t)
         if i < len(ts) and ts[i] == t:
-            old = self.vs[i]
+            old = vs[i]
             if old == v or (old != old and v != v and is_stale(old) == is_stale(v)):
                 return
             raise DuplicateSampleError()
         if ts[-1] - t > ooo_window:
             raise OutOfOrderError()
-        ts.insert(i, t)
-        self.vs.insert(i, v)
+        new_ts, new_vs = array("q", ts), array("d", vs)
+        new_ts.insert(i, t)
+        new_vs.insert(i, v)
+        self.data = (new_ts, new_vs)
         if v != v and is_stale(v):
             self.stale_count += 1
 
     def remove(self, t: int) -> None:
         """Take back the sample at ``t`` (a rolled-back append)."""
-        i = bisect_left(self.ts, t)
-        if i < len(self.ts) and self.ts[i] == t:
-            v = self.vs[i]
+        ts, vs = self.data
+        i = bisect_left(ts, t)
+        if i < len(ts) and ts[i] == t:
+            v = vs[i]
             if v != v and is_stale(v):
                 self.stale_count -= 1
-            del self.ts[i]
-            del self.vs[i]
+            self.data = (ts[:i] + ts[i + 1:], vs[:i] + vs[i + 1:])
 
     def truncate_before(self, mint: int) -> int:
         """Drop samples older than ``mint`` (packed ones a whole chunk at a time); returns how many went."""
         gone = 0
-        while self.closed and self.closed[0].maxt < mint:
-            c = self.closed.pop(0)
-            gone += c.n
-            self.stale_count -= c.stale
+        closed = self.closed
+        k = 0
+        while k < len(closed) and closed[k].maxt < mint:
+            gone += closed[k].n
+            self.stale_count -= closed[k].stale
+            k += 1
+        if k:
+            self.closed = closed[k:]
         if self.closed:
             return gone
-        i = bisect_left(self.ts, mint)
+        ts, vs = self.data
+        i = bisect_left(ts, mint)
         if i:
             if self.stale_count:
-                self.stale_count -= sum(1 for v in self.vs[:i] if v != v and is_stale(v))
-            del self.ts[:i]
-            del self.vs[:i]
+                self.stale_count -= sum(1 for v in vs[:i] if v != v and is_stale(v))
+            self.data = (ts[i:], vs[i:])
         return gone + i
 
     def last_at(self, t: int, lookback: int) -> float | None:
@@ -136,10 +157,10 @@ class MemSeries:
         return None if found is None else found[1]
 
     def last_sample_at(self, t: int, lookback: int) -> tuple[int, float] | None:
-        ts = self.ts
+        ts, vs = self.data
         i = bisect_right(ts, t) - 1
         if i >= 0:
-            st, v = ts[i], self.vs[i]
+            st, v = ts[i], vs[i]
         else:
             hit = self._last_packed(t)
             if hit is None:
@@ -163,31 +184,30 @@ class MemSeries:
         """Samples in ``(mint, maxt]`` without stale markers (range selectors are left-open).
 
         Returns array slices (one C-level copy, no per-sample objects) unless markers had to go."""
-        ts = self.ts
-        if self.closed and mint < self.closed[-1].maxt:
-            return self._window_packed(mint, maxt)
+        closed = self.closed
+        ts, vs = self.data
+        if closed and mint < closed[-1].maxt:
+            return self._window_packed(closed, ts, vs, mint, maxt)
         lo = bisect_right(ts, mint)
         hi = bisect_right(ts, maxt)
         if lo >= hi:
             return (), ()
-        tl = ts[lo:hi]
-        vl = self.vs[lo:hi]
-        if self.stale_count:
-            keep = [i for i, v in enumerate(vl) if not (v != v and is_stale(v))]
-            if len(keep) != len(vl):
-                return [tl[i] for i in keep], [vl[i] for i in keep]
-        return tl, vl
+        return self._without_stale(ts[lo:hi], vs[lo:hi])
 
-    def _window_packed(self, mint: int, maxt: int) -> tuple[Sequence[int], Sequence[float]]:
+    def _window_packed(self, closed: list[Chunk], ts: array[int], vs: array[float], mint: int,
+                       maxt: int) -> tuple[Sequence[int], Sequence[float]]:
         tl: array[int] = array("q")
         vl: array[float] = array("d")
-        parts = [decoded.get(c) for c in self.closed if c.maxt > mint and c.mint <= maxt]
-        parts.append((self.ts, self.vs))
-        for ts, vs in parts:
-            lo = bisect_right(ts, mint)
-            hi = bisect_right(ts, maxt)
-            tl.extend(ts[lo:hi])
-            vl.extend(vs[lo:hi])
+        parts = [decoded.get(c) for c in closed if c.maxt > mint and c.mint <= maxt]
+        parts.append((ts, vs))
+        for pts, pvs in parts:
+            lo = bisect_right(pts, mint)
+            hi = bisect_right(pts, maxt)
+            tl.extend(pts[lo:hi])
+            vl.extend(pvs[lo:hi])
+        return self._without_stale(tl, vl)
+
+    def _without_stale(self, tl: array[int], vl: array[float]) -> tuple[Sequence[int], Sequence[float]]:
         if self.stale_count:
             keep = [i for i, v in enumerate(vl) if not (v != v and is_stale(v))]
             if len(keep) != len(vl):
@@ -198,7 +218,8 @@ class MemSeries:
         """Approximate memory held, for the per-series figure the head reports."""
         import sys
 
-        size = sys.getsizeof(self) + sys.getsizeof(self.ts) + sys.getsizeof(self.vs)
+        ts, vs = self.data
+        size = sys.getsizeof(self) + sys.getsizeof(ts) + sys.getsizeof(vs)
         size += sys.getsizeof(self.labels) + sys.getsizeof(self.label_map)
         size += sum(sys.getsizeof(p) for p in self.labels)
         size += sys.getsizeof(self.closed) + sum(chunk_bytes(c) for c in self.closed)

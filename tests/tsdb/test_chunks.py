@@ -70,3 +70,36 @@ def test_truncate_drops_whole_chunks_and_memory_shrinks() -> None:
     h.truncate(CHUNK * 15_000 + 1)
     assert s.num_samples() == n - CHUNK
     assert s.min_time() == CHUNK * 15_000
+
+
+def test_queries_while_appending_in_another_thread() -> None:
+    """Readers never see a timestamp without its value, nor arrays torn by a chunk being packed."""
+    import threading
+
+    from amclone.promql import Engine
+
+    h = Head(retention_ms=1 << 60)
+    labels = [(("__name__", "c_total"), ("i", str(i))) for i in range(20)]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        t = 0
+        while not stop.is_set() and t < 20 * CHUNK * 15_000:
+            t += 15_000
+            for lb in labels:
+                h.append(lb, t, float(t))
+
+    w = threading.Thread(target=writer)
+    w.start()
+    plans = [Engine(h).compile(q) for q in ("c_total", "rate(c_total[2m])", "max_over_time(c_total[1h])")]
+    try:
+        for k in range(300):
+            for p in plans:
+                p.instant((k + 1) * 60_000)
+    except BaseException as exc:  # noqa: BLE001 - reported below
+        errors.append(exc)
+    finally:
+        stop.set()
+        w.join()
+    assert not errors
