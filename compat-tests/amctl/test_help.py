@@ -22,7 +22,7 @@ def test_help_flag(tools: Tools, command: str) -> None:
 
 
 @pytest.mark.parametrize("args", [
-    [], ["-h"], ["bogus"], ["help", "bogus"], ["help", "silence", "bogus"],
+    [], ["-h"], ["--help-long"], ["silence", "--help-long", "--bad"], ["bogus"], ["help", "bogus"], ["help", "silence", "bogus"],
     ["silence", "add", "--foo"], ["silence", "-x"], ["-o", "foo", "config"], ["--output=yaml"],
     ["--timeout=x", "config"], ["--timeout"], ["config", "routes", "test", "--config.file=/nonexistent"],
     ["config", "routes", "--config.file=/tmp"], ["silence", "query", "--within=3x"],

@@ -23,7 +23,7 @@ from amclone.cli.amctl.cmdline import (
     validate_required,
 )
 from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
-from amclone.cli.amctl.usage import render
+from amclone.cli.amctl.usage import render, render_long
 
 LEGACY_KEYS = {"comment_required": "require-comment"}
 
@@ -170,6 +170,9 @@ def run(argv: list[str], env: Env) -> int:
     for element in ctx.elements:
         if isinstance(element.clause, Flag) and element.clause.name == "version":
             env.out.write(version_text() + "\n")
+            raise Exit(0)
+        if isinstance(element.clause, Flag) and element.clause.name == "help-long":
+            env.out.write(render_long(ctx))
             raise Exit(0)
         if element.clause is app.lookup("help"):
             raise _help(app, env, [str(a) for a in ctx.values.get("arg:command") or []])

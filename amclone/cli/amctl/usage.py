@@ -127,3 +127,38 @@ def render(ctx: Context, width: int | None = None) -> str:
     elif ctx.app.commands:
         out += "Commands:\n" + _command_list(ctx.app.commands) + "\n"
     return out
+
+
+def _flattened(cmds: list[Command]) -> list[Command]:
+    out: list[Command] = []
+    for c in cmds:
+        if not c.commands:
+            out.append(c)
+        out.extend(_flattened(c.commands))
+    return out
+
+
+def render_long(ctx: Context, width: int | None = None) -> str:
+    """kingpin's LongHelpTemplate (``--help-long``): every leaf command with its help and flags."""
+    width = guess_width() if width is None else width
+    app = ctx.app
+    out = f"usage: {app.name}" + _format_usage(app, width)
+    if ctx.flag_order:
+        have_short = any(f.short for f in ctx.flag_order)
+        rows = [(format_flag(f, have_short), f.help) for f in ctx.flag_order if not f.hidden]
+        out += "Flags:\n" + two_columns(rows, 2, 2, width) + "\n"
+    if ctx.args:
+        out += "Args:\n" + two_columns(_args_rows(ctx.args), 2, 2, width) + "\n"
+    if app.commands:
+        out += "Commands:\n"
+        for c in _flattened(app.commands):
+            if c.hidden:
+                continue
+            out += c.full_command() + _format_command(c) + "\n" + _wrap(c.help, 4, width) + "\n"
+            have_short = any(f.short for f in c.flags)
+            rows = [(format_flag(f, have_short), f.help) for f in c.flags if not f.hidden]
+            if rows:
+                out += two_columns(rows, 4, 2, width)
+            out += "\n"
+        out += "\n"
+    return out
