@@ -8,6 +8,7 @@ timestamp, and the annotations Prometheus would attach (warnings, infos).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ DEFAULT_SUBQUERY_STEP_MS = 60 * 1000
 
 class EvalContext:
     __slots__ = (
+        "deadline",
         "end",
         "infos",
         "interval",
@@ -43,6 +45,7 @@ class EvalContext:
         self.sub_step = sub_step
         self.series_cache: dict[int, Sequence[MemSeries]] = {}
         self.memo: dict[tuple[int, int], Any] = {}
+        self.deadline = 0.0  # time.monotonic() after which evaluation stops; 0: none
         self.warnings: list[str] = []
         self.infos: list[str] = []
 
@@ -53,6 +56,12 @@ class EvalContext:
     def info(self, msg: str) -> None:
         if msg not in self.infos:
             self.infos.append(msg)
+
+    def check_deadline(self) -> None:
+        if self.deadline and time.monotonic() > self.deadline:
+            from amclone.promql.errors import QueryTimeout
+
+            raise QueryTimeout("query timed out in expression evaluation")
 
     @property
     def is_range(self) -> bool:

@@ -8,6 +8,7 @@ Times are int milliseconds.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,12 +53,16 @@ class Plan:
     def type(self) -> str:
         return self.root.type
 
-    def _ctx(self, start: int, end: int, step: int) -> EvalContext:
+    def _ctx(self, start: int, end: int, step: int, lookback_ms: int | None, timeout_s: float | None) -> EvalContext:
         e = self.engine
-        return EvalContext(e.querier, start, end, step, e.lookback_ms, e.subquery_step_ms)
+        ctx = EvalContext(e.querier, start, end, step, lookback_ms or e.lookback_ms, e.subquery_step_ms)
+        if timeout_s:
+            ctx.deadline = time.monotonic() + timeout_s
+        return ctx
 
-    def instant(self, t: int) -> Result:
-        ctx = self._ctx(t, t, 0)
+    def instant(self, t: int, lookback_ms: int | None = None, timeout_s: float | None = None) -> Result:
+        """Evaluate at ``t``; ``lookback_ms`` overrides the engine's lookback for this query."""
+        ctx = self._ctx(t, t, 0, lookback_ms, timeout_s)
         value = self.root.eval(ctx, t)
         kind = self.root.type
         if kind == ast.VECTOR:
@@ -66,7 +71,8 @@ class Plan:
             value = _merge_matrix([s for s in value if s.ts])
         return Result(kind, value, tuple(ctx.warnings), tuple(ctx.infos), t)
 
-    def range(self, start: int, end: int, step: int) -> Result:
+    def range(self, start: int, end: int, step: int, lookback_ms: int | None = None,
+              timeout_s: float | None = None) -> Result:
         kind = self.root.type
         if kind not in (ast.VECTOR, ast.SCALAR):
             shown = "range vector" if kind == ast.MATRIX else kind
@@ -74,11 +80,12 @@ class Plan:
         if step <= 0:
             raise EvalError("zero or negative query resolution step widths are not accepted. "
                             "Try a positive integer")
-        ctx = self._ctx(start, end, step)
+        ctx = self._ctx(start, end, step, lookback_ms, timeout_s)
         rows: dict[tuple[Labels, bool], tuple[list[int], list[float]]] = {}
         t = start
         root = self.root
         while t <= end:
+            ctx.check_deadline()
             value = root.eval(ctx, t)
             if kind == ast.SCALAR:
                 value = [Sample((), value, False)]

@@ -175,6 +175,7 @@ class SubqueryNode(Node):
         inner = self.inner
         scalar = inner.type == ast.SCALAR
         ti = start
+        ctx.check_deadline()
         while ti <= ref:
             mk = (key, ti)
             vec = memo.get(mk)

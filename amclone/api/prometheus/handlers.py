@@ -59,6 +59,7 @@ class PrometheusAPI:
         self.engine = engine
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
         self.build_info = build_info or {}
+        self.default_timeout_s = 120.0  # Prometheus's --query.timeout
 
     def wrap(self, fn: Callable[[dict[str, str], list[str], web.Request], Awaitable[str]]) -> Handler:
         async def handler(request: web.Request) -> web.StreamResponse:
@@ -70,9 +71,9 @@ class PrometheusAPI:
 
         return handler
 
-    async def _run(self, call: Callable[[], Result], timeout_s: float | None) -> Result:
+    async def _run(self, call: Callable[[], Result], timeout_s: float) -> Result:
         try:
-            return await asyncio.wait_for(asyncio.to_thread(call), timeout_s)
+            return await asyncio.wait_for(asyncio.to_thread(call), timeout_s + 1)
         except TimeoutError:
             raise APIError("timeout", "query timed out in expression evaluation") from None
         except QueryTimeout as exc:
@@ -82,34 +83,36 @@ class PrometheusAPI:
         except PromQLError as exc:
             raise APIError("execution", str(exc)) from None
 
-    def _compile_checks(self, form: dict[str, str]) -> tuple[float | None, int]:
+    def _compile_checks(self, form: dict[str, str]) -> tuple[float, int, int | None]:
+        """(timeout seconds, result limit, lookback override) from the request."""
         limit = parse_limit(form.get("limit", ""))
-        timeout = None
+        timeout = self.default_timeout_s
         if form.get("timeout"):
             try:
-                timeout = parse_duration(form["timeout"]) / 1000
+                timeout = min(timeout, parse_duration(form["timeout"]) / 1000)
             except ValueError as exc:
                 raise invalid_param("timeout", str(exc)) from None
+        lookback = None
         if form.get("lookback_delta"):
             try:
-                parse_duration(form["lookback_delta"])
+                lookback = parse_duration(form["lookback_delta"]) or None
             except ValueError as exc:
                 raise APIError("bad_data", f"error parsing lookback delta duration: {exc}") from None
-        return timeout, limit
+        return timeout, limit, lookback
 
     async def query(self, form: dict[str, str], _m: list[str], _r: web.Request) -> str:
-        timeout, limit = self._compile_checks(form)
+        timeout, limit, lookback = self._compile_checks(form)
         try:
             t = parse_time(form["time"]) if form.get("time") else self.now_ms()
         except ValueError as exc:
             raise invalid_param("time", str(exc)) from None
         text = form.get("query", "")
         plan = self._plan(text)
-        res = await self._run(lambda: plan.instant(t), timeout)
+        res = await self._run(lambda: plan.instant(t, lookback, timeout), timeout)
         return self._respond(res, limit)
 
     async def query_range(self, form: dict[str, str], _m: list[str], _r: web.Request) -> str:
-        timeout, limit = self._compile_checks(form)
+        timeout, limit, lookback = self._compile_checks(form)
         bounds = []
         for name in ("start", "end"):
             try:
@@ -130,7 +133,7 @@ class PrometheusAPI:
             raise APIError("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. "
                                        "Try decreasing the query resolution (?step=XX)")
         plan = self._plan(form.get("query", ""))
-        res = await self._run(lambda: plan.range(start, end, step), timeout)
+        res = await self._run(lambda: plan.range(start, end, step, lookback, timeout), timeout)
         return self._respond(res, limit)
 
     def _plan(self, text: str) -> Any:

@@ -127,3 +127,12 @@ def test_number_formats() -> None:
                                                                           "-1.500", "0.007"]
     assert [value(v) for v in (1.0, 0.1, 1e-7, 2.5e21, float("inf"), float("-inf"), float("nan"), 1e20)] == [
         '"1"', '"0.1"', '"1e-07"', '"2.5e+21"', '"+Inf"', '"-Inf"', '"NaN"', '"100000000000000000000"']
+
+
+async def test_lookback_delta_and_timeout_params(client: Any) -> None:
+    # `up` was last sampled at 150 s: visible at 400 s with the default 5m lookback, not with 1m.
+    assert len((await get(client, "/api/v1/query", query="up", time="400"))[1]["data"]["result"]) == 1
+    body = (await get(client, "/api/v1/query", query="up", time="400", lookback_delta="1m"))[1]
+    assert body["data"]["result"] == []
+    status, body = await get(client, "/api/v1/query", query="up", timeout="soon")
+    assert (status, body["error"]) == (400, 'invalid parameter "timeout": cannot parse "soon" to a valid duration')
