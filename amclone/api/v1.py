@@ -9,6 +9,7 @@ and the label-style ``filter`` (one ``{...}`` string) for alerts and silences al
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -288,13 +289,16 @@ def _status_list(ids: Sequence[str], fresh: bool) -> list[str] | None:
     return [] if fresh else None
 
 
+_nano = functools.lru_cache(maxsize=8192)(format_rfc3339nano)  # see v2._millis
+
+
 def _alert(a: Alert, receivers: list[str], st: Any) -> dict[str, Any]:
     fresh = st is UNPROCESSED
     return {
         "labels": _sorted(a.labels),
         "annotations": None if isinstance(a.annotations, _NilMap) else _sorted(a.annotations),
-        "startsAt": format_rfc3339nano(a.starts_at),
-        "endsAt": format_rfc3339nano(a.ends_at),
+        "startsAt": _nano(a.starts_at),
+        "endsAt": _nano(a.ends_at),
         "generatorURL": a.generator_url,
         "status": {"state": st.state.value, "silencedBy": _status_list(st.silenced_by, fresh),
                    "inhibitedBy": _status_list(st.inhibited_by, fresh)},
