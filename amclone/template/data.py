@@ -78,6 +78,7 @@ KV.go_methods = {
 class Alert(GoStruct):
     __slots__ = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
     go_type = "template.Alert"
+    go_comparable = False  # it holds maps
     go_fields = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
 
     def __init__(self, status: str, labels: KV, annotations: KV, starts_at: GoTime, ends_at: GoTime,
@@ -109,11 +110,18 @@ class Alerts(GoSlice):
         return AlertList(a for a in self if a.Status == "resolved")
 
 
+def _zero_alert() -> Alert:
+    return Alert("", KV(), KV(), zero_time(), zero_time(), "", "")
+
+
+Alerts.zero_elem = staticmethod(_zero_alert)  # type: ignore[attr-defined]
+AlertList.zero_elem = staticmethod(_zero_alert)  # type: ignore[attr-defined]
 Alerts.go_methods = {"Firing": Func(Alerts.firing, ()), "Resolved": Func(Alerts.resolved, ())}
 AlertList.go_methods = {}
 
 
 class Data(GoStruct):
+    go_comparable = False
     __slots__ = ("Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations",
                  "ExternalURL")
     go_type = "template.Data"

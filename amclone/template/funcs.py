@@ -35,34 +35,32 @@ def to_lower(s: str) -> str:
     return _map_runes(s, False)
 
 
-def _is_letter(c: str) -> bool:
-    return unicodedata.category(c)[0] in "LMN"
+def _wordish(c: str) -> bool:
+    return c == "_" or unicodedata.category(c)[0] in "LMN"
 
 
 def title(s: str) -> str:
-    """cases.Title(language.AmericanEnglish): words start upper-cased, continue lower-cased; an
-    apostrophe or similar mid-word does not start a new word."""
+    """cases.Title(language.AmericanEnglish): in each word (Unicode word segmentation, roughly:
+    letters, digits and "_", joined by "'", "." or ":" between them) the first cased letter is
+    upper-cased and the rest lower-cased."""
     out = []
-    in_word = False
-    prev = ""
-    for c in s:
-        if _is_letter(c):
-            if not in_word:
-                m = c.title() if len(c.title()) == 1 else c.upper()
-                out.append(m if len(m) == 1 else c)
-                in_word = True
+    n = len(s)
+    seen_cased = False
+    for i, c in enumerate(s):
+        if _wordish(c):
+            cased = c.lower() != c.upper()
+            if cased and not seen_cased:
+                t = c.title()
+                out.append(t if len(t) == 1 else c)
+                seen_cased = True
             else:
                 m = c.lower()
                 out.append(m if len(m) == 1 else c)
-        else:
-            out.append(c)
-            if c in "'\u2019." and in_word:
-                in_word = in_word if prev and _is_letter(prev) else False
-                if c == ".":
-                    in_word = False
-            else:
-                in_word = False
-        prev = c
+            continue
+        joins = (c in "'\u2019.:" and 0 < i < n - 1 and _wordish(s[i - 1]) and _wordish(s[i + 1]))
+        if not joins:
+            seen_cased = False
+        out.append(c)
     return "".join(out)
 
 

@@ -38,10 +38,9 @@ def eq(a: Any, *bs: Any) -> bool:
                 raise GoError(_BAD_CMP)
             truth = False
         elif k1 == -1:
-            if kind(a) in (K_MAP, K_SLICE):
-                raise GoError(f"non-comparable type {sprint_value(a)}: {type_name(a)}")
-            if kind(b) in (K_MAP, K_SLICE):
-                raise GoError(f"non-comparable type {sprint_value(b)}: {type_name(b)}")
+            for x in (b, a):
+                if kind(x) in (K_MAP, K_SLICE) or not getattr(x, "go_comparable", True):
+                    raise GoError(f"non-comparable type {sprint_value(x)}: {type_name(x)}")
             truth = a == b and type_name(a) == type_name(b)
         elif k1 == K_STRING:
             truth = str(a) == str(b)
@@ -168,6 +167,10 @@ def slice_(item: Any, *idx: Any) -> Any:
         b = item.encode("utf-8", "surrogateescape")[bounds[0]:bounds[1]]
         return b.decode("utf-8", "surrogateescape")
     out = type(item)(item[bounds[0]:bounds[1]])
+    if bounds[1] > len(item):
+        # Past the length but within the capacity: Go shows the zero elements there.
+        zero = getattr(type(item), "zero_elem", None)
+        out.extend(zero() if zero else None for _ in range(bounds[1] - max(bounds[0], len(item))))
     return out
 
 

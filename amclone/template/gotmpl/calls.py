@@ -69,7 +69,7 @@ def command(c: Compiler, cmd: N.CommandNode) -> Expr:
             return inner(s, dot, final, recv)  # type: ignore[call-arg]
         return run_chain
     if isinstance(first, N.IdentifierNode):
-        return function(c, first, args)
+        return function(c, first, args, cmd)
     if isinstance(first, N.PipeNode):
         pipe = c.pipeline(first)
 
@@ -165,9 +165,12 @@ def eval_field(s: State, dot: Any, name: str, node: N.Node, margs: list[Arg], na
     s.errorf(f"can't evaluate field {name} in type {type_name(recv)}")
 
 
-def function(c: Compiler, ident: N.IdentifierNode, args: list[N.Node]) -> Expr:
+def function(c: Compiler, ident: N.IdentifierNode, args: list[N.Node], cmd: N.Node | None = None) -> Expr:
     name = ident.ident
     f = c.funcs.get(name)
+    # Go reports a failing call at the whole command (evalFunction passes cmd), except when the
+    # function is itself an argument (then cmd is the identifier).
+    errnode: N.Node = cmd if cmd is not None and len(args) > 0 and args[0] is ident else ident
     margs = [arg(c, a) for a in args[1:]]
     if f is not None and f.builtin and name in ("and", "or"):
         want_or = name == "or"
@@ -191,7 +194,7 @@ def function(c: Compiler, ident: N.IdentifierNode, args: list[N.Node]) -> Expr:
         s.node = ident
         if f is None:
             s.errorf(f"{_q(name)} is not a defined function")
-        return call(s, dot, f, ident, name, margs, final)
+        return call(s, dot, f, errnode, name, margs, final)
     return run_func
 
 
@@ -240,8 +243,9 @@ def arg(c: Compiler, n: N.Node) -> Arg:  # noqa: C901 - Go's evalArg switch
     if isinstance(n, N.NilNode):
         def a_nil(s: State, dot: Any, typ: str) -> Any:
             s.node = n
-            if typ == "any" or (typ != "reflect.Value" and (typ.startswith(("[]", "map[")))):
-                return None if typ == "any" else validate_type(s, None, typ)
+            # Go's canBeNil: interfaces, maps, slices... and reflect.Value (the builtins' type).
+            if typ in ("any", "reflect.Value") or typ.startswith(("[]", "map[")):
+                return None if typ in ("any", "reflect.Value") else validate_type(s, None, typ)
             s.errorf(f"cannot assign nil to {typ}")
         return a_nil
     if isinstance(n, (N.FieldNode, N.VariableNode, N.PipeNode, N.IdentifierNode, N.ChainNode)):

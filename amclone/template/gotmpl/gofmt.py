@@ -91,6 +91,9 @@ def sprint_value(v: Any, plus: bool = False, depth: int = 0) -> str:
     """%v (or %+v) of one operand."""
     if isinstance(v, str):
         return v
+    gs = getattr(v, "go_string", None)  # a fmt.Stringer (time.Time, time.Duration, time.Month)
+    if gs is not None:
+        return str(gs())
     k = kind(v)
     if k == K_BOOL:
         return "true" if v else "false"
@@ -102,9 +105,6 @@ def sprint_value(v: Any, plus: bool = False, depth: int = 0) -> str:
         return "<nil>" if depth == 0 else "<nil>"
     if k == K_COMPLEX:
         return _complex(v)
-    s = getattr(v, "go_string", None)
-    if s is not None:
-        return str(s())
     if k == K_MAP:
         items = sorted(v.items(), key=lambda kv: sort_key(kv[0]))
         return "map[" + " ".join(sprint_value(a, plus, depth + 1) + ":" + sprint_value(b, plus, depth + 1)

@@ -201,11 +201,12 @@ class Parser:
 
     # -- token helpers ------------------------------------------------------------------
     def next(self) -> Item:
-        it = self.items[self.i]
+        # Past the end, keep returning the final EOF/error item (Go's lexer does the same).
+        last = len(self.items) - 1
+        it = self.items[self.i if self.i < last else last]
         if self.i > self.hw:
-            self.hw = self.i
-        if self.i < len(self.items) - 1:
-            self.i += 1
+            self.hw = min(self.i, last)
+        self.i += 1
         return it
 
     def backup(self, n: int = 1) -> None:
@@ -252,13 +253,12 @@ class Parser:
         root = ListNode(self.peek().pos, self.src)
         while self.peek().typ != T.EOF:
             if self.peek().typ == T.LEFT_DELIM:
+                save = self.i
                 self.next()
                 if self.next_non_space().typ == T.DEFINE:
                     self.parse_definition()
                     continue
-                # back up to the delimiter (Go's backup2)
-                while self.items[self.i].typ != T.LEFT_DELIM:
-                    self.i -= 1
+                self.i = save  # Go's backup2: give back the delimiter and what followed
             n = self.text_or_action()
             if isinstance(n, (EndNode, ElseNode)):
                 self.errorf(f"unexpected {n}")
@@ -406,8 +406,8 @@ class Parser:
             v = self.peek_non_space()
             if v.typ != T.VARIABLE:
                 break
+            save = self.i
             self.next_non_space()
-            after = self.peek()
             nxt = self.peek_non_space()
             if nxt.typ in (T.ASSIGN, T.DECLARE):
                 pipe.is_assign = nxt.typ == T.ASSIGN
@@ -423,12 +423,8 @@ class Parser:
                         continue
                     self.errorf("range can only initialize variables")
                 self.errorf(f"too many declarations in {context}")
-            elif after.typ == T.SPACE:
-                while self.items[self.i].pos != v.pos or self.items[self.i].typ != T.VARIABLE:
-                    self.i -= 1
             else:
-                while self.items[self.i].pos != v.pos or self.items[self.i].typ != T.VARIABLE:
-                    self.i -= 1
+                self.i = save  # not a declaration: the variable is the first operand
             break
         while True:
             it = self.next_non_space()

@@ -1,0 +1,76 @@
+"""Rendering one template text with the real amtool 0.25 and with amctl, on the same data.
+
+The Debian amtool embeds no default templates, so it is given the installed upstream defaults
+(/usr/share/prometheus/alertmanager/*.tmpl) as globs in front of the user's; amctl loads our own
+defaults itself, as upstream amtool does. Both results are (exit status, stdout, stderr).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from amclone.testing.procs import REPO, reference_binary
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+UPSTREAM_DEFAULTS = ["/usr/share/prometheus/alertmanager/default.tmpl",
+                     "/usr/share/prometheus/alertmanager/email.tmpl"]
+
+
+@dataclass(frozen=True)
+class Result:
+    rc: int
+    out: str
+    err: str
+
+
+def _args(text: str, globs: list[str], kind: str, data: str | None) -> list[str]:
+    args = ["template", "render", f"--template.text={text}"]
+    args += [f"--template.glob={g}" for g in globs]
+    if kind != "text":
+        args.append(f"--template.type={kind}")
+    if data is not None:
+        args.append(f"--template.data={DATA / data}")
+    return args
+
+
+def amtool(text: str, globs: list[str] | None = None, kind: str = "text", data: str | None = "mixed.json",
+           cwd: Path | None = None) -> Result:
+    glist = UPSTREAM_DEFAULTS + list(globs or [])
+    p = subprocess.run([reference_binary("amtool"), *_args(text, glist, kind, data)], capture_output=True,
+                       cwd=cwd or HERE)
+    return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
+                  p.stderr.decode("utf-8", "surrogateescape"))
+
+
+def amctl_inproc(text: str, globs: list[str] | None = None, kind: str = "text",
+                 data: str | None = "mixed.json") -> Result:
+    """amctl's render called in this process (fast; the printing layer is kingpin's)."""
+    from amclone.cli.amctl.env import ActionError
+    from amclone.cli.amctl.template_render import run
+
+    glist = list(globs or [])
+    if glist == ["/dev/null"]:
+        glist = ["/dev/null"]
+    out = io.StringIO()
+    try:
+        run(globs=glist, text=text, kind=kind, data_file=str(DATA / data) if data else None, out=out)
+    except ActionError as e:
+        return Result(1, "", f"amtool: error: {e}\n\n")
+    return Result(0, out.getvalue(), "")
+
+
+def amctl(text: str, globs: list[str] | None = None, kind: str = "text", data: str | None = "mixed.json",
+          cwd: Path | None = None) -> Result:
+    """The real amctl command line, as a separate process."""
+    amctl_bin = Path(sys.executable).with_name("amctl")
+    argv = [str(amctl_bin)] if amctl_bin.exists() else [sys.executable, "-m", "amclone.cli.amctl.main"]
+    p = subprocess.run([*argv, *_args(text, list(globs or []), kind, data)], capture_output=True,
+                       cwd=cwd or HERE, env={"PATH": "/usr/bin:/bin", "HOME": str(REPO),
+                                             "PYTHONPATH": str(REPO)})
+    return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
+                  p.stderr.decode("utf-8", "surrogateescape"))
