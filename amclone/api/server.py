@@ -228,7 +228,8 @@ class HttpServer:
         self._runners.append(runner)
         bound: list[str] = []
         if systemd:
-            fds = int(os.environ.get("LISTEN_FDS", "0") or 0)
+            log.info("Listening on systemd activated listeners instead of port listeners.")
+            fds = _listen_fds()
             if fds < 1:
                 raise OSError("no socket activation file descriptors found")
             for fd in range(3, 3 + fds):
@@ -254,6 +255,16 @@ class HttpServer:
         for r in self._runners:
             await r.cleanup()
         self._runners.clear()
+
+
+def _listen_fds() -> int:
+    """go-systemd activation.Files: the sockets systemd passed this very process (fd 3 on)."""
+    try:
+        if int(os.environ.get("LISTEN_PID", "")) != os.getpid():
+            return 0
+        return int(os.environ.get("LISTEN_FDS", ""))
+    except ValueError:
+        return 0
 
 
 def split_host_port(addr: str) -> tuple[str, str]:

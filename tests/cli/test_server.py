@@ -117,3 +117,36 @@ def test_process_reloads_on_sighup_and_exits_zero_on_sigterm(tmp_path: Path) -> 
     err = p.stderr.read() if p.stderr else ""
     assert '"msg": "Received SIGTERM, exiting gracefully..."' in err
     assert (tmp_path / "data" / "silences").exists()
+
+
+def test_systemd_socket_activation(tmp_path: Path) -> None:
+    import socket
+
+    cfg = tmp_path / "am.yml"
+    cfg.write_text("route:\n  receiver: a\nreceivers:\n  - name: a\n")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    port = sock.getsockname()[1]
+    # As systemd does: the socket is fd 3 and LISTEN_PID names the exec'd process itself.
+    launcher = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.environ['LISTEN_PID'] = str(os.getpid()); "
+                "os.environ['LISTEN_FDS'] = '1'; os.execv(sys.executable, [sys.executable, '-m', 'amclone'] + sys.argv[2:])")
+    p = subprocess.Popen([sys.executable, "-c", launcher, str(sock.fileno()), f"--config.file={cfg}",
+                          f"--storage.path={tmp_path}/data", "--web.systemd-socket", "--cluster.listen-address="],
+                         pass_fds=(sock.fileno(),), stderr=subprocess.DEVNULL)
+    sock.close()
+    try:
+        wait_http(f"http://127.0.0.1:{port}/-/ready", proc=p)  # type: ignore[arg-type]
+    finally:
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(10) == 0
+
+
+def test_systemd_socket_without_sockets_fails(tmp_path: Path) -> None:
+    cfg = tmp_path / "am.yml"
+    cfg.write_text("route:\n  receiver: a\nreceivers:\n  - name: a\n")
+    p = subprocess.run([sys.executable, "-m", "amclone", f"--config.file={cfg}", f"--storage.path={tmp_path}/d",
+                        "--web.systemd-socket", "--cluster.listen-address="], capture_output=True, text=True,
+                       timeout=20, check=False)
+    assert p.returncode == 1
+    assert 'msg="Listen error" err="no socket activation file descriptors found"' in p.stderr
