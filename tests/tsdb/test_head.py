@@ -129,3 +129,16 @@ def test_label_names_values_and_memory(head: Head) -> None:
 def test_regex_error() -> None:
     with pytest.raises(ValueError, match="missing closing"):
         m("a", "=~", "(")
+
+
+def test_metrics_collector(head: Head) -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from amclone.tsdb.metrics import register
+
+    reg = CollectorRegistry()
+    register(head, reg)
+    text = generate_latest(reg).decode()
+    assert "prometheus_tsdb_head_series 4.0" in text
+    assert "prometheus_tsdb_head_samples_appended_total 4.0" in text
+    assert "amclone_tsdb_head_bytes_per_series" in text
