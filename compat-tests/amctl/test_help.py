@@ -32,7 +32,9 @@ def test_help_flag(tools: Tools, command: str) -> None:
     ["--alertmanager.url=::", "config"], ["silence", "add", "-d"], ["--", "silence"],
     ["silence", "query", "--", "--x"], ["-vq"], ["alert", "query", "-asx"], ["@"],
     ["@/nonexistent"], ["silence", "--help", "--bad"], ["silence", "--bad", "--help"],
-    ["config", "routes", "show", "extra"],
+    ["config", "routes", "show", "extra"], ["--alertmanager.url=http://[::1", "config"],
+    ["--alertmanager.url=%zz", "config", "routes"], ["--alertmanager.url=localhost:9093", "config"],
+    ["--alertmanager.url=ftp://x/", "silence"], ["--alertmanager.url=http://a b/", "alert"],
 ])
 def test_command_line_errors(tools: Tools, args: list[str]) -> None:
     tools.same(*args)

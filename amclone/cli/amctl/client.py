@@ -57,14 +57,15 @@ class URL:
 
 
 def parse_url(raw: str) -> URL:
-    """Go's url.Parse, enough for --alertmanager.url: the same few errors, lenient otherwise."""
-    if raw.startswith(":"):
-        raise ParseError(f'invalid URL: parse "{raw}": missing protocol scheme')
+    """--alertmanager.url through Go's url.Parse (the config package's copy of it)."""
+    from amclone.config import gourl
+
     try:
-        u = urllib.parse.urlsplit(raw)
-    except ValueError as e:
-        raise ParseError(f'invalid URL: parse "{raw}": {e}') from None
-    return URL(u.scheme, u.username, u.password, u.netloc.rpartition("@")[2], u.path)
+        u = gourl.parse(raw)
+    except gourl.URLError as e:
+        raise ParseError(f"invalid URL: {e}") from None
+    user, password = u.user if u.user is not None else (None, None)
+    return URL(u.scheme, user, password, u.host, u.path)
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Client:
         self.headers = dict(http.headers) if http else {}
         self.context = http.context if http else None
         if url.user is not None:
-            token = f"{urllib.parse.unquote(url.user)}:{urllib.parse.unquote(url.password or '')}"
+            token = f"{url.user}:{url.password or ''}"
             self.headers["Authorization"] = "Basic " + base64.b64encode(token.encode()).decode()
 
     def _url(self, path: str, query: list[tuple[str, str]]) -> str:
@@ -129,6 +130,8 @@ class Client:
              body: Any = None) -> Any:
         """Run one operation; the decoded payload, or APIError with go-swagger's text."""
         url = self._url(path, query or [])
+        if self.scheme not in ("http", "https"):
+            raise APIError(f'{method.capitalize()} "{url}": unsupported protocol scheme "{self.scheme}"')
         data = None
         headers = {"Accept": "application/json", **self.headers}
         if body is not None:
