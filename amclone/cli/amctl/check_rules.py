@@ -10,6 +10,7 @@ off by default so verdicts stay promtool's) accepts the group fields amclone's l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -55,7 +56,7 @@ def _duplicates(groups: tuple[RuleGroup, ...]) -> list[tuple[str, list[tuple[str
     """``checkDuplicates``: rules equal in name and label set, each duplicate reported once."""
     rules = sorted(((r.name, sorted(r.labels.items())) for g in groups for r in g.rules), key=_cmp_key)
     dups: list[tuple[str, list[tuple[str, str]]]] = []
-    for last, cur in zip(rules, rules[1:]):
+    for last, cur in itertools.pairwise(rules):
         if last == cur and (not dups or dups[-1] != last):
             dups.append(cur)
     return dups
