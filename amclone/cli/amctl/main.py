@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from amclone.cli.amctl import cmd_alert, cmd_config, cmd_silence, helptext
+from amclone.cli.amctl import check_rules, cmd_alert, cmd_config, cmd_silence, helptext
 from amclone.cli.amctl.client import APIError
 from amclone.cli.amctl.cmdline import (
     App,
@@ -61,6 +61,7 @@ def build_app() -> App:
     cmd_alert.register(app)
     cmd_silence.register(app)
     cmd_config.register(app)
+    check_rules.register(app)
     for path in (["alert"], ["silence"], ["config", "show"], ["cluster", "show"]):
         node: Command | None = app
         for name in path:
