@@ -92,7 +92,6 @@ class Dispatcher:
         self._count = 0
         self._task: asyncio.Task[None] | None = None
         self._sub: Any = None
-        self._stopped = False
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -120,21 +119,26 @@ class Dispatcher:
             cleanup.cancel()
             sub.close()
 
-    async def stop(self) -> None:
-        """Stop every group (cancelling notifications in flight) and the intake."""
-        self._stopped = True
+    def cancel(self) -> list[asyncio.Task[None]]:
+        """Stop at once: the intake and every group's timer and in-flight notification are
+        cancelled (a reload must not let the old tree send). Returns the tasks to await."""
         if self._sub is not None:
             self._sub.close()
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-        groups = [ag for per in self._groups.values() for ag in per.values()]
-        await asyncio.gather(*(ag.stop() for ag in groups))
+        tasks = [t for t in (self._task,) if t is not None]
+        for per in self._groups.values():
+            for ag in per.values():
+                t = ag.cancel()
+                if t is not None:
+                    tasks.append(t)
+        for t in tasks:
+            t.cancel()
+        self._task = None
         self._groups.clear()
+        return tasks
+
+    async def stop(self) -> None:
+        """`cancel`, then wait until everything has wound down."""
+        await _wait_cancelled(self.cancel())
 
     # -- intake -------------------------------------------------------------------------------
 
@@ -188,11 +192,14 @@ class Dispatcher:
         for per in self._groups.values():
             for fp in [fp for fp, ag in per.items() if ag.empty()]:
                 gone.append(per.pop(fp))
+        tasks = []
         for ag in gone:
             self._count -= 1
             self._metrics.groups.dec()
-        for ag in gone:
-            await ag.stop()
+            t = ag.cancel()
+            if t is not None:
+                tasks.append(t)
+        await _wait_cancelled(tasks)
 
     # -- the API's view -----------------------------------------------------------------------
 
@@ -226,3 +233,11 @@ class Dispatcher:
 
     def aggregation_groups(self) -> list[AggrGroup]:
         return [ag for per in self._groups.values() for ag in per.values()]
+
+
+async def _wait_cancelled(tasks: Sequence[asyncio.Task[None]]) -> None:
+    for t in tasks:
+        try:
+            await t
+        except asyncio.CancelledError:
+            pass

@@ -80,17 +80,13 @@ class AggrGroup:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"group {self.group_key}")
 
-    async def stop(self) -> None:
-        """Cancel the timer and any notification in flight (reload, shutdown, cleanup)."""
-        t = self._task
-        if t is None:
-            return
-        t.cancel()
-        try:
-            await t
-        except asyncio.CancelledError:
-            pass
-        self._task = None
+    def cancel(self) -> asyncio.Task[None] | None:
+        """Cancel the timer and any notification in flight (reload, shutdown, cleanup); returns
+        the task to await, if any."""
+        t, self._task = self._task, None
+        if t is not None:
+            t.cancel()
+        return t
 
     def insert(self, alert: Alert) -> None:
         self.alerts[alert.fingerprint] = alert

@@ -11,6 +11,7 @@ seams (``/api/v2/alerts/groups`` and the marker refresh of ``GET /api/v2/alerts`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -54,14 +55,17 @@ class NotificationSystem:
         self.inhibitor: Inhibitor | None = None
         self.dispatcher: Dispatcher | None = None
         self.receivers: dict[str, list[Integration]] = {}
+        self._winding_down: list[asyncio.Future[None]] = []
 
     def add_hook(self, hook: NotifiedHook) -> None:
         """Register a callback run after each notification went out (escalation, on-call). Takes
         effect at the next `apply`."""
         self.hooks.append(hook)
 
-    async def apply(self, cfg: Any) -> None:
-        """Switch to configuration `cfg` (an `amclone.config.Config`)."""
+    def apply(self, cfg: Any) -> None:
+        """Switch to configuration `cfg` (an `amclone.config.Config`). Synchronous, so the
+        config coordinator's subscriber can call it; must run on the event loop. The old
+        dispatcher and inhibitor are cancelled at once and wound down in the background."""
         route = Route.from_config(cfg.route)
         active: set[str] = set()
         route.walk(lambda r: active.add(r.opts.receiver))
@@ -72,8 +76,7 @@ class NotificationSystem:
         intervals = {ti.name: tuple(ti.time_intervals) for ti in cfg.named_intervals().values()}
 
         old_receivers = self.receivers
-        await self.stop()
-
+        pending = self._cancel()
         inhibitor = Inhibitor(cfg.inhibit_rules, self.store, self.marker, self.clock)
         pipeline = build_pipeline(receivers, clock=self.clock, nflog=self.nflog, metrics=self.notify_metrics,
                                   inhibitor=inhibitor, silencer=self.silencer, intervals=intervals,
@@ -83,20 +86,32 @@ class NotificationSystem:
         self.inhibitor, self.dispatcher, self.receivers = inhibitor, dispatcher, receivers
         inhibitor.start()
         dispatcher.start()
-        await close_integrations(old_receivers)
+        self._winding_down.append(asyncio.ensure_future(self._wind_down(pending, old_receivers)))
 
-    async def stop(self) -> None:
+    def _cancel(self) -> list[asyncio.Task[None]]:
+        tasks: list[asyncio.Task[None]] = []
         if self.dispatcher is not None:
-            await self.dispatcher.stop()
+            tasks += self.dispatcher.cancel()
             self.dispatcher = None
         if self.inhibitor is not None:
-            await self.inhibitor.stop()
+            tasks += self.inhibitor.cancel()
+            self.inhibitor = None
+        return tasks
+
+    async def _wind_down(self, tasks: list[asyncio.Task[None]], receivers: dict[str, list[Integration]]) -> None:
+        for t in tasks:
+            try:
+                await t
+            except asyncio.CancelledError:
+                pass
+        await close_integrations(receivers)
 
     async def close(self) -> None:
-        """Shutdown: stop, and release the integrations' connections."""
-        await self.stop()
-        await close_integrations(self.receivers)
+        """Shutdown: stop everything and release the integrations' connections."""
+        self._winding_down.append(asyncio.ensure_future(self._wind_down(self._cancel(), self.receivers)))
         self.receivers = {}
+        await asyncio.gather(*self._winding_down)
+        self._winding_down = []
 
     # -- the API's seams ----------------------------------------------------------------------
 

@@ -141,17 +141,21 @@ class Inhibitor:
         self._tasks = [asyncio.create_task(self._run(), name="inhibitor"),
                        asyncio.create_task(self._gc_loop(), name="inhibitor-gc")]
 
-    async def stop(self) -> None:
+    def cancel(self) -> list[asyncio.Task[None]]:
+        """Unsubscribe and cancel; returns the tasks to await."""
         if self._sub is not None:
             self._sub.close()
-        for t in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for t in tasks:
             t.cancel()
-        for t in self._tasks:
+        return tasks
+
+    async def stop(self) -> None:
+        for t in self.cancel():
             try:
                 await t
             except asyncio.CancelledError:
                 pass
-        self._tasks = []
 
     def _feed(self, alerts: Iterable[Alert]) -> None:
         for a in alerts:

@@ -81,12 +81,12 @@ class Core:
 
     async def start(self) -> None:
         await self.store.start()
-        await self.system.apply(self.cfg)
+        self.system.apply(self.cfg)
         await self.clock.advance(0)
 
     async def reload(self, yml: str) -> None:
         self.cfg = amconfig.load(yml)
-        await self.system.apply(self.cfg)
+        self.system.apply(self.cfg)
         await self.clock.advance(0)
 
     async def stop(self) -> None:
