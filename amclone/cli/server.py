@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import yaml
+
 from amclone import config as amconfig
 from amclone.api.server import split_host_port
 from amclone.api.state import ReloadError
@@ -94,6 +96,33 @@ def build_options(v: dict[str, Any]) -> Options:
     )
 
 
+def _atoi_error(port: str) -> str | None:
+    body = port[1:] if port[:1] in "+-" else port
+    if body.isascii() and body.isdigit():
+        return None
+    return f'strconv.Atoi: parsing "{port}": invalid syntax'
+
+
+def cluster_address_error(listen: str, advertise: str, peers: Sequence[str]) -> str | None:
+    """cluster.Create's checks of the addresses, in its order and with its wrapped errors."""
+    for addr, what in ((listen, "listen"), (advertise, "advertise")):
+        if what == "advertise" and addr == "":
+            continue
+        try:
+            _, port = split_host_port(addr)
+        except ValueError as e:
+            return f"invalid {what} address: {e}"
+        bad = _atoi_error(port)
+        if bad is not None:
+            return f"address {addr}: invalid port: {bad}"
+    for peer in peers:
+        try:
+            split_host_port(peer)
+        except ValueError as e:
+            return f"resolve peers: split host/port for peer {peer}: {e}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     result = cliflags.build(_prog()).run(list(sys.argv[1:] if argv is None else argv))
     v = result.values
@@ -111,11 +140,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         log.error("Unable to create data directory", extra={"err": f"mkdir {v['storage.path']}: {e.strerror}"})
         return 1
-    if v["cluster.listen-address"]:
+    if v["cluster.tls-config"]:
         try:
-            split_host_port(v["cluster.listen-address"])
-        except ValueError as e:
-            log.error("unable to initialize gossip mesh", extra={"err": f"invalid listen address: {e}"})
+            with open(v["cluster.tls-config"], "rb") as f:
+                yaml.safe_load(f)
+        except (OSError, yaml.YAMLError) as e:
+            reason = f"open {v['cluster.tls-config']}: {e.strerror.lower()}" if isinstance(e, OSError) \
+                and e.strerror else str(e)
+            log.error("unable to initialize TLS transport configuration for gossip mesh", extra={"err": reason})
+            return 1
+    if v["cluster.listen-address"]:
+        err = cluster_address_error(v["cluster.listen-address"], v["cluster.advertise-address"],
+                                    v["cluster.peer"])
+        if err is not None:
+            log.error("unable to initialize gossip mesh", extra={"err": err})
             return 1
         log.warning("clustering is not implemented yet: running standalone, status shows it disabled",
                     extra={"listen_address": v["cluster.listen-address"]})

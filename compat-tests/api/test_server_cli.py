@@ -103,6 +103,16 @@ def test_startup_failures(alertmanager_bin: str, tmp_path: Path) -> None:
          "failed to determine external URL"),
         ([f"--config.file={good}", f"--storage.path={tmp_path}/d5", "--cluster.listen-address=bad"],
          "unable to initialize gossip mesh"),
+        ([f"--config.file={good}", f"--storage.path={tmp_path}/d6", "--cluster.listen-address=0.0.0.0:x"],
+         "unable to initialize gossip mesh"),
+        ([f"--config.file={good}", f"--storage.path={tmp_path}/d7", "--cluster.listen-address=0.0.0.0:",
+          "--cluster.advertise-address=1.2.3.4"], "unable to initialize gossip mesh"),
+        ([f"--config.file={good}", f"--storage.path={tmp_path}/d8", "--cluster.advertise-address=1.2.3.4:p"],
+         "unable to initialize gossip mesh"),
+        ([f"--config.file={good}", f"--storage.path={tmp_path}/d9", "--cluster.peer=nohostport"],
+         "unable to initialize gossip mesh"),
+        ([f"--config.file={good}", f"--storage.path={tmp_path}/d10", f"--cluster.tls-config={tmp_path}/no.yml"],
+         "unable to initialize TLS transport configuration for gossip mesh"),
     ]
     for args, msg in cases:
         rc_am, _, log_am = run([alertmanager_bin, *base, *args])
