@@ -245,7 +245,8 @@ class HttpServer:
                                    reuse_address=True)
                 await site.start()
             except OSError as e:
-                raise OSError(f"listen tcp {addr}: bind: {(e.strerror or str(e)).lower()}") from None
+                reason = os.strerror(e.errno).lower() if e.errno else str(e)
+                raise OSError(f"listen tcp {addr}: bind: {reason}") from None
             bound.append(addr)
             log.info("Listening on address=%s", addr)
             log.info("TLS is %s. address=%s", "enabled" if ctx else "disabled", addr)

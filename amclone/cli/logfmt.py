@@ -75,4 +75,5 @@ def setup(level: str, fmt: str) -> None:
         root.removeHandler(h)
     root.addHandler(handler)
     root.setLevel(_LEVELS.get(level, logging.INFO))
-    logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    for noisy in ("aiohttp", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

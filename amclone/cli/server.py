@@ -162,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:
         log.error("failed to determine external URL", extra={"err": str(e)})
         return 1
+    log.debug("", extra={"externalURL": opts.external_url})
+    log.debug("", extra={"routePrefix": opts.route_prefix})
     return asyncio.run(serve(opts))
 
 
