@@ -133,9 +133,14 @@ def template_render(env: Env) -> None:
         module = importlib.import_module("amclone.cli.amctl.template_render")
     except ImportError:
         raise ActionError("template render is not implemented in amctl yet") from None
-    module.run(globs=list(env.value("template.glob") or []), text=env.value("template.text"),
-               kind=env.value("template.type") or "text", data_file=env.value("template.data"),
-               out=env.out)
+    try:
+        module.run(globs=list(env.value("template.glob") or []), text=env.value("template.text"),
+                   kind=env.value("template.type") or "text", data_file=env.value("template.data"),
+                   out=env.out)
+    except (Exit, ActionError):
+        raise
+    except Exception as e:  # noqa: BLE001  template errors carry Go's text; amtool prints them
+        raise ActionError(str(e)) from None
 
 
 def register(app: App) -> None:
@@ -166,5 +171,5 @@ def register(app: App) -> None:
                 "the --template.text will be rendered. Must be in JSON. File must be formatted according "
                 "to the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/template#Data. "
                 "If none has been specified then a predefined, simple alert will be used for rendering.",
-                kind="existingfile")
+                kind="file")
     render.action = template_render

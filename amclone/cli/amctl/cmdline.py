@@ -56,11 +56,22 @@ def _existing_file(s: str) -> str:
     return s
 
 
+def _readable_file(s: str) -> str:
+    """kingpin FileVar opens the file at parse time; its error is os.OpenFile's."""
+    try:
+        with open(s, "rb"):
+            return s
+    except OSError as e:
+        reason = {2: "no such file or directory", 13: "permission denied",
+                  21: "is a directory"}.get(e.errno or 0, (e.strerror or str(e)).lower())
+        raise ParseError(f"open {s}: {reason}") from None
+
+
 @dataclass
 class Flag:
     name: str
     help: str
-    kind: str = "string"  # string strings bool enum duration int url existingfile
+    kind: str = "string"  # string strings bool enum duration int url existingfile file
     default: list[str] = field(default_factory=list)
     short: str = ""
     placeholder: str = ""
@@ -88,6 +99,8 @@ class Flag:
             return _parse_int(raw)
         if self.kind == "existingfile":
             return _existing_file(raw)
+        if self.kind == "file":
+            return _readable_file(raw)
         if self.kind == "url":
             from amclone.cli.amctl.client import parse_url
 

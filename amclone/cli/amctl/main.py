@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from amclone.cli.amctl import check_rules, cmd_alert, cmd_config, cmd_silence, helptext
+from amclone.cli.amctl import cmd_alert, cmd_config, cmd_silence, helptext
 from amclone.cli.amctl.client import APIError
 from amclone.cli.amctl.cmdline import (
     App,
@@ -61,7 +61,7 @@ def build_app() -> App:
     cmd_alert.register(app)
     cmd_silence.register(app)
     cmd_config.register(app)
-    check_rules.register(app)
+    _register_extras(app)
     for path in (["alert"], ["silence"], ["config", "show"], ["cluster", "show"]):
         node: Command | None = app
         for name in path:
@@ -99,6 +99,19 @@ def _mismatch(node: Any, target: str) -> str:
     tag = "!!" + str(node.tag).rsplit(":", 1)[-1]
     shown = f" `{node.value}`" if isinstance(node, yaml.ScalarNode) else ""
     return f"line {node.start_mark.line + 1}: cannot unmarshal {tag}{shown} into {target}"
+
+
+def _register_extras(app: App) -> None:
+    """amclone's own subcommands (``check rules``, promtool's rule checks): hidden, so help
+    stays byte-identical to amtool's."""
+    from amclone.cli.amctl import check_rules
+
+    check_rules.register(app)
+    check = app.lookup("check")
+    if check is not None:
+        check.hidden = True
+        for sub in check.commands:
+            sub.hidden = True
 
 
 def read_config_files(env: Env) -> dict[str, str]:
