@@ -88,3 +88,15 @@ def test_several_files_and_missing_file(amtool: str, tmp_path: Path) -> None:
         r = subprocess.run([amtool, "check-config", *map(str, files)], capture_output=True, text=True, check=False)
         assert (rc, out.getvalue()) == (r.returncode, r.stdout)
         assert err.getvalue() == r.stderr
+
+
+@pytest.mark.parametrize("templates", [["t/good.tmpl"], ["t/*.tmpl"], ["t/[.tmpl"], ["missing/*.tmpl"],
+                                       ["t/good.tmpl", "/abs/none.tmpl"]])
+def test_templates_are_parsed(amtool: str, tmp_path: Path, templates: list[str]) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "good.tmpl").write_text('{{ define "x" }}ok{{ end }}\n')
+    (tmp_path / "t" / "bad.tmpl").write_text('{{ define "y" }}{{ .Foo \n')
+    path = tmp_path / "am.yml"
+    path.write_text("route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: [" +
+                    ", ".join(f"'{t}'" for t in templates) + "]\n")
+    assert _ours(path) == _theirs(amtool, path)
