@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Tools
+from amctl_harness import Tools
 
 COMMANDS = ["", "help", "alert", "alert query", "alert add", "silence", "silence add", "silence expire",
             "silence import", "silence query", "silence update", "config", "config show", "config routes",

@@ -9,7 +9,7 @@ import urllib.request
 from typing import Any
 
 import pytest
-from conftest import Tools, normalise
+from amctl_harness import Tools, normalise
 
 
 def _api(url: str, method: str, path: str, body: object = None) -> Any:

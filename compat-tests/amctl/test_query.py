@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Tools, normalise, start
+from amctl_harness import Tools, normalise, start
 
 CONFIG = """\
 route:

@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import Tools
+from amctl_harness import Tools
 
 from amclone.testing.procs import SHARED
 

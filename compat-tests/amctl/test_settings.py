@@ -4,7 +4,7 @@ build's path, the reference binary), legacy keys, and --http.config.file."""
 from __future__ import annotations
 
 import pytest
-from conftest import Tools, normalise
+from amctl_harness import Tools, normalise
 
 CONFIG = "route:\n  receiver: default\nreceivers:\n- name: default\n"
 

@@ -4,8 +4,7 @@ check-config (amclone.config) and template render (amclone.template)."""
 from __future__ import annotations
 
 import pytest
-
-from conftest import Tools
+from amctl_harness import Tools
 
 GOOD = "route:\n  receiver: default\nreceivers:\n- name: default\n"
 BAD = "route:\n  receiver: nobody\nreceivers:\n- name: default\n"
