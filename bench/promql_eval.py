@@ -1,7 +1,7 @@
 """Rule-style evaluation throughput: the same compiled plan evaluated at successive instants.
 
-Prints evaluations/s for typical alert expressions over N series (default 100 and 1,000) with
-15 s samples over 1 h. Usage: ``python bench/promql_eval.py [series ...]``.
+Prints evaluations/s (per CPU second) for typical alert expressions over N series (default 100
+and 1,000) with 15 s samples over 1 h, evaluated at instants in the newest minute as rules do. Usage: ``python bench/promql_eval.py [series ...]``.
 """
 
 from __future__ import annotations
@@ -53,10 +53,9 @@ def main(argv: list[str]) -> None:
             plan = engine.compile(q)
             t0 = time.process_time()
             k = 0
-            t = 3_600_000 - 7_000
+            end = 3_600_000 - 7_000
             while time.process_time() - t0 < 1.0:
-                plan.instant(t)
-                t -= 1000
+                plan.instant(end - (k % 60) * 1000)  # rules query "now": the newest minute
                 k += 1
             dt = time.process_time() - t0
             print(f"  {k / dt:9.0f} evals/s  {dt / k * 1e6:8.0f} us/eval  {q}")

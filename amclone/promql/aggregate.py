@@ -35,7 +35,7 @@ _K_OPS = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 
 
 class AggregateNode(Node):
-    __slots__ = ("_gset", "expr", "grouping", "op", "param", "without")
+    __slots__ = ("_gset", "_keys", "expr", "grouping", "op", "param", "without")
 
     def __init__(self, op: str, expr: Node, param: Node | None, without: bool, grouping: tuple[str, ...]) -> None:
         self.type = ast.VECTOR
@@ -45,12 +45,21 @@ class AggregateNode(Node):
         self.without = without
         self.grouping = tuple(sorted(grouping))
         self._gset = frozenset(grouping)
+        self._keys: dict[Labels, Labels] = {}
 
     def _key(self, labels: Labels) -> Labels:
+        key = self._keys.get(labels)
+        if key is not None:
+            return key
         g = self._gset
         if self.without:
-            return tuple(p for p in labels if p[0] not in g and p[0] != NAME)
-        return tuple(p for p in labels if p[0] in g)
+            key = tuple(p for p in labels if p[0] not in g and p[0] != NAME)
+        else:
+            key = tuple(p for p in labels if p[0] in g)
+        if len(self._keys) > 100_000:
+            self._keys.clear()
+        self._keys[labels] = key  # label sets repeat across evaluations: keep their group keys
+        return key
 
     def eval(self, ctx: EvalContext, t: int) -> Vector:
         op = self.op

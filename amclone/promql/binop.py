@@ -20,6 +20,8 @@ from amclone.promql.nodes import Node
 from amclone.promql.value import NAME, Sample, Vector, labels_str
 from amclone.tsdb.series import Labels
 
+_CACHE_MAX = 100_000
+
 
 def _pow(a: float, b: float) -> float:
     try:
@@ -84,7 +86,7 @@ def _safe(fn: Callable[[float, float], float], a: float, b: float) -> float:
 
 
 class BinaryNode(Node):
-    __slots__ = ("_include", "_sig_names", "lhs", "matching", "op", "return_bool", "rhs")
+    __slots__ = ("_include", "_results", "_sig_names", "_sigs", "lhs", "matching", "op", "return_bool", "rhs")
 
     def __init__(self, op: str, lhs: Node, rhs: Node, return_bool: bool,
                  matching: ast.VectorMatching | None) -> None:
@@ -96,6 +98,10 @@ class BinaryNode(Node):
         self.type = ast.SCALAR if lhs.type == ast.SCALAR and rhs.type == ast.SCALAR else ast.VECTOR
         self._sig_names = frozenset(matching.labels) if matching else frozenset()
         self._include = matching.include if matching else ()
+        # Label sets repeat from one evaluation to the next (rules), so their match signatures
+        # and result label sets are kept across evaluations (bounded; plain dicts are thread-safe).
+        self._sigs: dict[Labels, Labels] = {}
+        self._results: dict[tuple[Labels, Labels], Labels] = {}
 
     def eval(self, ctx: EvalContext, t: int) -> Any:
         lt, rt = self.lhs.type, self.rhs.type
@@ -118,11 +124,19 @@ class BinaryNode(Node):
     # --- matching ------------------------------------------------------------------------------
 
     def _signature(self, labels: Labels) -> Labels:
+        sig = self._sigs.get(labels)
+        if sig is not None:
+            return sig
         names = self._sig_names
         assert self.matching is not None
         if self.matching.on:
-            return tuple(p for p in labels if p[0] in names)
-        return tuple(p for p in labels if p[0] not in names and p[0] != NAME)
+            sig = tuple(p for p in labels if p[0] in names)
+        else:
+            sig = tuple(p for p in labels if p[0] not in names and p[0] != NAME)
+        if len(self._sigs) > _CACHE_MAX:
+            self._sigs.clear()
+        self._sigs[labels] = sig
+        return sig
 
     def _and(self, lhs: Vector, rhs: Vector) -> Vector:
         if not lhs or not rhs:
@@ -210,7 +224,13 @@ class BinaryNode(Node):
                 value, keep = fl, cmp(fl, fr)
             if rb:
                 value = 1.0 if keep else 0.0
-            metric = self._result_labels(ls.labels, rs.labels)
+            rk = (ls.labels, rs.labels)
+            metric = self._results.get(rk)
+            if metric is None:
+                metric = self._result_labels(ls.labels, rs.labels)
+                if len(self._results) > _CACHE_MAX:
+                    self._results.clear()
+                self._results[rk] = metric
             if one_to_one:
                 if k in matched:
                     raise EvalError("multiple matches for labels: many-to-one matching must be explicit "

@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
-from amclone.promql.functions_range import KEEPS_NAME, RangeFn
+from amclone.promql.functions_range import KEEPS_NAME, RangeFn, _extrapolated, counter_resets, extrapolate
 from amclone.promql.functions_vector import VectorImpl
 from amclone.promql.nodes import MatrixSelectorNode, Node, SubqueryNode
 from amclone.promql.value import NAME, Sample, Vector, get_label
@@ -21,7 +22,7 @@ _COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
 class RangeCallNode(Node):
     """``f(range_vector, scalars...)``: evaluates the window per series, then ``fn`` on it."""
 
-    __slots__ = ("check_counter", "fn", "keeps_name", "matrix", "name", "scalars")
+    __slots__ = ("check_counter", "extrapolated", "fn", "keeps_name", "matrix", "name", "scalars")
 
     def __init__(self, name: str, fn: RangeFn, matrix: MatrixSelectorNode | SubqueryNode,
                  scalars: Sequence[Node]) -> None:
@@ -32,6 +33,7 @@ class RangeCallNode(Node):
         self.scalars = tuple(scalars)
         self.keeps_name = name in KEEPS_NAME
         self.check_counter = name in ("rate", "increase")
+        self.extrapolated = name in ("rate", "increase", "delta")
 
     def eval(self, ctx: EvalContext, t: int) -> Vector:
         matrix = self.matrix
@@ -48,18 +50,59 @@ class RangeCallNode(Node):
         fn = self.fn
         keeps = self.keeps_name
         out: Vector = []
-        for s in matrix.eval(ctx, t):
-            v = fn(s.ts, s.vs, start, ref, range_ms, t, args)
-            if v is None:
-                continue
-            out.append(Sample(s.labels, v, s.drop_name or not keeps))
-            if self.check_counter:
-                lbls = s.labels
+        if isinstance(matrix, MatrixSelectorNode):
+            if self.extrapolated:
+                self._extrapolated(ctx, matrix, start, ref, range_ms, out)
+            else:
+                for ms in matrix.selector.series(ctx):  # no intermediate range vector
+                    tl, vl = ms.window(start, ref)
+                    if tl:
+                        v = fn(tl, vl, start, ref, range_ms, t, args)
+                        if v is not None:
+                            out.append(Sample(ms.labels, v, not keeps))
+        else:
+            for s in matrix.eval(ctx, t):
+                v = fn(s.ts, s.vs, start, ref, range_ms, t, args)
+                if v is not None:
+                    out.append(Sample(s.labels, v, s.drop_name or not keeps))
+        if self.check_counter:
+            for smp in out:
+                lbls = smp.labels
                 name = lbls[0][1] if lbls and lbls[0][0] == NAME else get_label(lbls, NAME)
                 if name and not name.endswith(_COUNTER_SUFFIXES):
                     ctx.info("PromQL info: metric might not be a counter, name does not end in "
                              f'_total/_sum/_count/_bucket: "{name}"')
         return out
+
+    def _extrapolated(self, ctx: EvalContext, matrix: MatrixSelectorNode, start: int, end: int,
+                      range_ms: int, out: Vector) -> None:
+        """rate/increase/delta over a selector: reads first and last samples in place; only a
+        window that is not monotonic is scanned for counter resets (by a C-level comparison)."""
+        counter = self.name != "delta"
+        is_rate = self.name == "rate"
+        append = out.append
+        for ms in matrix.selector.series(ctx):
+            closed = ms.closed
+            ts, vs = ms.data
+            if ms.stale_count or (closed and start < closed[-1].maxt):
+                tl, vl = ms.window(start, end)
+                v = _extrapolated(tl, vl, start, end, range_ms, counter, is_rate)
+                if v is not None:
+                    append(Sample(ms.labels, v, True))
+                continue
+            lo = bisect_right(ts, start)
+            hi = bisect_right(ts, end)
+            n = hi - lo
+            if n < 2:
+                continue
+            first_v = vs[lo]
+            result = vs[hi - 1] - first_v
+            if counter:
+                window = vs[lo:hi]
+                if window.tolist() != sorted(window):
+                    result += counter_resets(window)
+            append(Sample(ms.labels, extrapolate(ts[lo], ts[hi - 1], n, first_v, result, start, end,
+                                                 range_ms, counter, is_rate), True))
 
 
 def matrix_nonempty(matrix: MatrixSelectorNode | SubqueryNode, ctx: EvalContext, t: int) -> bool:

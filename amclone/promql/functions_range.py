@@ -33,12 +33,26 @@ def _extrapolated(ts: Sequence[int], vs: Sequence[float], start: int, end: int, 
         return None
     result = vs[-1] - vs[0]
     if counter and not _non_decreasing(vs):
-        prev = vs[0]
-        for v in vs[1:]:
-            if v < prev:
-                result += prev
-            prev = v
-    first_t, last_t = ts[0], ts[-1]
+        result += counter_resets(vs)
+    return extrapolate(ts[0], ts[-1], n, vs[0], result, start, end, range_ms, counter, is_rate)
+
+
+def counter_resets(vs: Sequence[float]) -> float:
+    """What counter resets inside the window took away (each drop adds back the value before it)."""
+    lost = 0.0
+    prev = vs[0]
+    for v in vs[1:]:
+        if v < prev:
+            lost += prev
+        prev = v
+    return lost
+
+
+def extrapolate(first_t: int, last_t: int, n: int, first_v: float, result: float, start: int, end: int,
+                range_ms: int, counter: bool, is_rate: bool) -> float:
+    """Prometheus's extrapolation of a window's change to the window's edges (``extrapolatedRate``):
+    extend to an edge unless the gap there exceeds 1.1x the average sample interval (then half an
+    interval), and never extrapolate a counter below zero."""
     to_start = (first_t - start) / 1000
     to_end = (end - last_t) / 1000
     sampled = (last_t - first_t) / 1000
@@ -46,8 +60,8 @@ def _extrapolated(ts: Sequence[int], vs: Sequence[float], start: int, end: int, 
     threshold = avg * 1.1
     if to_start >= threshold:
         to_start = avg / 2
-    if counter and result > 0 and vs[0] >= 0:
-        to_zero = sampled * (vs[0] / result)
+    if counter and result > 0 and first_v >= 0:
+        to_zero = sampled * (first_v / result)
         to_start = min(to_start, to_zero)
     if to_end >= threshold:
         to_end = avg / 2
