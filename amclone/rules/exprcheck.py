@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import re
 
+from amclone.labels.regex import RegexError, compile_anchored
 from amclone.promql.errors import PromQLError
 from amclone.promql.parse import parse
+from amclone.rules import promql242
+from amclone.template.gotmpl.parser import TemplateError, unquote
 
 _UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: '(.)'$", re.DOTALL)
+_UNKNOWN_FUNC = re.compile(r"^unknown function with name '([^']*)'$")
+_REGEX_MATCHER = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*\s*[=!]~\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)""")
 _AT_EOF = {"unclosed left parenthesis", "unclosed left bracket", "unclosed left brace"}
 _TYPE = re.compile(r"^expected type (\w+) in call to function '([^']+)', got (\w+)$")
 _TYPE_NAMES = {"matrix": "range vector", "vector": "instant vector", "scalar": "scalar", "string": "string"}
 
 # Parser messages known to differ from Prometheus 2.42's (kept for the report and the tests).
-KNOWN_DIFFERENT = ("invalid promql query", "illegal regex for", "comparisons between scalars",
+KNOWN_DIFFERENT = ("invalid promql query", "comparisons between scalars",
                    "binary expression must contain", "vector selector must contain")
 
 
@@ -34,34 +39,45 @@ def position(text: str, pos: int) -> str:
     return f"{line}:{col}"
 
 
-def _code_offsets(text: str) -> list[int]:
-    """Offsets of characters outside string literals and ``#`` comments, where a stray character
-    would be seen by the lexer."""
-    out: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" and c != "`" else 1
-            i = j + 1
+def _unquote(lit: str) -> str:
+    """PromQL string literal to its value; single quotes read like double ones (not Go runes)."""
+    if lit[0] == "'":
+        lit = '"' + lit[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+    return unquote(lit)
+
+
+def _regex_error(text: str) -> str | None:
+    """Go's regexp error for the first regex matcher that does not compile, at its label name
+    (where 2.42 points)."""
+    mask = promql242.code_mask(text)
+    for m in _REGEX_MATCHER.finditer(text):
+        if not mask[m.start()]:
             continue
-        if c == "#":
-            while i < n and text[i] != "\n":
-                i += 1
+        try:
+            compile_anchored(_unquote(m.group(1)))
+        except RegexError as e:
+            return f"{position(text, m.start())}: parse error: {e}"
+        except TemplateError:
             continue
-        out.append(i)
-        i += 1
-    return out
+    return None
 
 
 def _reword(text: str, msg: str) -> str:
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
-        for i in _code_offsets(text):
-            if text[i] == m.group(2):
+        mask = promql242.code_mask(text)
+        for i, c in enumerate(text):
+            if mask[i] and c == m.group(2):
                 return f"{position(text, i)}: parse error: {msg}"
+    m = _UNKNOWN_FUNC.match(msg)
+    if m is not None:
+        found = promql242.unknown_function(text)
+        if found is not None:
+            return f'{position(text, found[0])}: parse error: unknown function with name "{found[1]}"'
+    if msg.startswith("illegal regex for"):
+        reworded = _regex_error(text)
+        if reworded is not None:
+            return reworded
     if msg in _AT_EOF:
         return f"{position(text, len(text))}: parse error: {msg}"
     m = _TYPE.match(msg)
@@ -79,7 +95,10 @@ def _reword(text: str, msg: str) -> str:
 def check(text: str) -> str | None:
     """None if `text` parses, else the text after ``could not parse expression: ``."""
     try:
-        parse(text)
+        parse(promql242.for_parser(text))
     except PromQLError as e:
         return _reword(text, str(e))
+    found = promql242.dialect_error(text)
+    if found is not None:
+        return f"{position(text, found[0])}: parse error: {found[1]}"
     return None

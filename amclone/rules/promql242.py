@@ -1,0 +1,126 @@
+"""What Prometheus 2.42's PromQL parser rejects that the parser we use (Prometheus 3's grammar) accepts.
+
+``promql-parser`` follows Prometheus 3: it knows functions 2.42 does not (``info``,
+``histogram_avg``, ``limitk``...), reads ``x[5]`` as five seconds and ``10m`` as a number, and no
+longer knows ``holt_winters`` (renamed ``double_exponential_smoothing``). ``amctl check rules``
+promises promtool 2.42's verdicts, so these few differences are found on the text here, with the
+position and words 2.42 reports. The lexical scan is deliberately small: it only needs to see
+identifiers, brackets and duration tokens outside string literals and comments.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FUNCTION_NAMES = (
+    "abs absent absent_over_time acos acosh asin asinh atan atanh avg_over_time ceil changes clamp "
+    "clamp_max clamp_min cos cosh count_over_time days_in_month day_of_month day_of_week day_of_year deg "
+    "delta deriv exp floor histogram_count histogram_sum histogram_fraction histogram_quantile holt_winters "
+    "hour idelta increase irate label_replace label_join last_over_time ln log10 log2 max_over_time "
+    "min_over_time minute month pi predict_linear present_over_time quantile_over_time rad rate resets "
+    "round scalar sgn sin sinh sort sort_desc sqrt stddev_over_time stdvar_over_time sum_over_time tan "
+    "tanh time timestamp vector year")
+FUNCTIONS = frozenset(_FUNCTION_NAMES.split())
+# Lexer keywords (matched case-insensitively by 2.42's lexer): operators, aggregators, modifiers.
+_KEYWORD_NAMES = (
+    "and or unless atan2 sum avg count min max group stddev stdvar topk bottomk count_values quantile "
+    "offset by without on ignoring group_left group_right bool start end")
+KEYWORDS = frozenset(_KEYWORD_NAMES.split())
+
+_IDENT_CALL = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*(?=\s*\()")
+_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+_BARE_RANGE = re.compile(r"\[\s*([0-9]+)\s*[\]:]")
+RENAMED = {"holt_winters": "double_exponential_smoothing"}
+
+
+def code_mask(text: str) -> list[bool]:
+    """True for each character outside string literals and ``#`` comments."""
+    mask = [True] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" and c != "`" else 1
+            for k in range(i, min(j + 1, n)):
+                mask[k] = False
+            i = j + 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                mask[i] = False
+                i += 1
+        else:
+            i += 1
+    return mask
+
+
+def for_parser(text: str) -> str:
+    """`text` with 2.42 function names the parser no longer knows renamed to their 3.x names."""
+    mask = code_mask(text)
+    out, last = [], 0
+    for m in _IDENT_CALL.finditer(text):
+        if mask[m.start()] and m.group() in RENAMED and not _preceded_by_ident(text, m.start()):
+            out.append(text[last:m.start()] + RENAMED[m.group()])
+            last = m.end()
+    return "".join(out) + text[last:]
+
+
+def _preceded_by_ident(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_:.")
+
+
+def unknown_function(text: str) -> tuple[int, str] | None:
+    """The first call of a name 2.42 does not know: (offset, name)."""
+    mask = code_mask(text)
+    for m in _IDENT_CALL.finditer(text):
+        name = m.group()
+        if not mask[m.start()] or _preceded_by_ident(text, m.start()):
+            continue
+        if name in FUNCTIONS or name.lower() in KEYWORDS:
+            continue
+        if _inside_braces(text, mask, m.start()):
+            continue
+        return m.start(), name
+    return None
+
+
+def _inside_braces(text: str, mask: list[bool], pos: int) -> bool:
+    depth = 0
+    for i in range(pos):
+        if mask[i]:
+            depth += text[i] == "{"
+            depth -= text[i] == "}"
+    return depth > 0
+
+
+def dialect_error(text: str) -> tuple[int, str] | None:
+    """The first thing 2.42 rejects in text the newer parser accepted: (offset, message)."""
+    found: list[tuple[int, str]] = []
+    unknown = unknown_function(text)
+    if unknown is not None:
+        found.append((unknown[0], f'unknown function with name "{unknown[1]}"'))
+    mask = code_mask(text)
+    for m in _BARE_RANGE.finditer(text):
+        if mask[m.start()]:
+            found.append((m.start(1), "missing unit character in duration"))
+            break
+    for m in _DURATION.finditer(text):
+        if mask[m.start()] and not _preceded_by_ident(text, m.start()) and not _duration_allowed(text, mask, m.start()):
+            found.append((m.start(), f'unexpected duration "{m.group()}"'))
+            break
+    return min(found) if found else None
+
+
+def _duration_allowed(text: str, mask: list[bool], pos: int) -> bool:
+    """2.42 takes durations only inside ``[...]`` and after ``offset``."""
+    depth = 0
+    for i in range(pos):
+        if mask[i]:
+            depth += text[i] == "["
+            depth -= text[i] == "]"
+    if depth > 0:
+        return True
+    before = text[:pos].rstrip()
+    return before.lower().endswith("offset") or before.endswith("-") and before[:-1].rstrip().lower().endswith(
+        "offset")
