@@ -20,7 +20,8 @@ from typing import Any
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError, DecodeAbort, GoPanic
 from amclone.config.globalconf import GLOBAL, GlobalConfig, check_global, default_global
-from amclone.config.godecode import Decoder, Struct, TypeErrors, gofield
+from amclone.config.godecode import Decoder, TypeErrors
+from amclone.config.gostruct import Struct, gofield
 from amclone.config.httpconfig import join_dir
 from amclone.config.receivers import RECEIVERS, Receiver, finalize_receiver
 from amclone.config.route import INHIBIT_RULES, ROUTE_PTR, InhibitRule, Route

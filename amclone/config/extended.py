@@ -13,7 +13,8 @@ from typing import Any
 
 from amclone.config.config import Config, _validate
 from amclone.config.globalconf import EXTENDED_GLOBAL, GlobalConfig
-from amclone.config.godecode import AnyValue, GoType, Ptr, Seq, Struct, gofield
+from amclone.config.godecode import GoType, Seq
+from amclone.config.gostruct import AnyValue, Ptr, Struct, gofield
 from amclone.config.receivers import Receiver, newer, register_receiver_type
 from amclone.config.receivers.newer import (
     IncidentioConfig,
@@ -77,7 +78,7 @@ class ExtendedConfig(Config):
 def _extended_struct() -> Struct[Any]:
     s: Struct[Any] = Struct(ExtendedConfig, "config.plain", custom=True, validate=lambda c: _validate(c, True),
                             type_name="config.Config")
-    from amclone.config.godecode import FieldSpec
+    from amclone.config.gostruct import FieldSpec
     overrides: dict[str, GoType[Any]] = {"global": EXTENDED_GLOBAL, "receivers": EXTENDED_RECEIVERS,
                                          "inhibit_rules": EXTENDED_INHIBIT_RULES}
     for key, typ in overrides.items():

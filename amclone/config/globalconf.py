@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from amclone.config.errors import ConfigError
-from amclone.config.godecode import Bool, Ptr, Struct, gofield
+from amclone.config.godecode import Bool
+from amclone.config.gostruct import Ptr, Struct, gofield
 from amclone.config.httpconfig import (
     HTTP_CONFIG_PTR,
     TLS_CONFIG,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from amclone.config.errors import ConfigError
-from amclone.config.godecode import Bool, Custom, Map, Ptr, Seq, Str, Struct, gofield
+from amclone.config.godecode import Bool, Map, Seq, Str
+from amclone.config.gostruct import Custom, Ptr, Struct, gofield
 from amclone.config.types import COMMON_URL, SECRET, STRING, STRING_MAP, STRINGS, CommonURL, Secret
 
 TLS_VERSIONS = {"TLS13": 0x0304, "TLS12": 0x0303, "TLS11": 0x0302, "TLS10": 0x0301}

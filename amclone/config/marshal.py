@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from amclone.config.godecode import Custom, FieldSpec, Lazy, Ptr, Struct, struct_fields
+from amclone.config.gostruct import Custom, FieldSpec, Lazy, Ptr, Struct, struct_fields
 from amclone.config.httpconfig import TLS_VERSION
 from amclone.config.receivers.email import with_notifier_headers
 from amclone.config.types import SECRET_TOKEN, URL, CommonURL, HostPort, Regexp, Secret, SecretURL

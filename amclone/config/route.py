@@ -15,7 +15,8 @@ from typing import Any
 
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError
-from amclone.config.godecode import Bool, Lazy, Map, Ptr, Seq, Str, Struct, gofield
+from amclone.config.godecode import Bool, Map, Seq, Str
+from amclone.config.gostruct import Lazy, Ptr, Struct, gofield
 from amclone.config.types import (
     DURATION,
     LABEL_NAMES,

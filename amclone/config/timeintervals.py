@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from amclone.config.errors import ConfigError
-from amclone.config.godecode import Custom, Ptr, Seq, Struct, gofield
+from amclone.config.godecode import Seq
+from amclone.config.gostruct import Custom, Ptr, Struct, gofield
 from amclone.config.types import STRING
 from amclone.timeinterval import (
     InclusiveRange,

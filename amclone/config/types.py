@@ -19,7 +19,8 @@ from amclone.compat.duration import (
 from amclone.compat.goquote import quote
 from amclone.config import gourl
 from amclone.config.errors import ConfigError
-from amclone.config.godecode import Custom, Int, Map, Seq, Str
+from amclone.config.godecode import Int, Map, Seq, Str
+from amclone.config.gostruct import Custom
 from amclone.config.yamlnode import Node
 from amclone.labels import labelset
 from amclone.labels import parse as matcher_parse

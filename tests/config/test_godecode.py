@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from amclone.config.errors import ConfigError, DecodeAbort
-from amclone.config.godecode import Bool, Decoder, Int, Map, Seq, Str, Struct, gofield
+from amclone.config.godecode import Bool, Decoder, Int, Map, Seq, Str
+from amclone.config.gostruct import Struct, gofield
 from amclone.config.yamlnode import parse
 
 

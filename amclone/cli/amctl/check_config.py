@@ -89,6 +89,9 @@ def run(files: list[str], out: TextIO | None = None, err: TextIO | None = None) 
         if not os.path.exists(f):
             err.write(f"{PROG}: error: path '{f}' does not exist\n\n")
             return 1
+        if os.path.isdir(f):
+            err.write(f"{PROG}: error: '{f}' is a directory\n\n")
+            return 1
     if not files:
         if sys.stdin.isatty():
             err.write(f"{PROG}: error: Failed to read from standard input\n\n")

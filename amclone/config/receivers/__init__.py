@@ -14,7 +14,8 @@ from typing import Any
 
 from amclone.config.errors import ConfigError, GoPanic
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import Ptr, Seq, Struct, gofield
+from amclone.config.godecode import Seq
+from amclone.config.gostruct import Ptr, Struct, gofield
 from amclone.config.receivers import cloud, email, incident, simple, slack
 from amclone.config.receivers.base import Integration, with_global_http
 from amclone.config.receivers.cloud import DiscordConfig, SNSConfig, TelegramConfig, WebexConfig

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from amclone.config.godecode import Bool, Ptr, Seq, Struct, gofield
+from amclone.config.godecode import Bool, Seq
+from amclone.config.gostruct import Ptr, Struct, gofield
 from amclone.config.httpconfig import HTTP_CONFIG_PTR, HTTPClientConfig
 
 C = TypeVar("C")

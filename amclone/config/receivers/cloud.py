@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import Bool, Ptr, Struct, gofield
+from amclone.config.godecode import Bool
+from amclone.config.gostruct import Ptr, Struct, gofield
 from amclone.config.httpconfig import HTTPClientConfig
 from amclone.config.receivers.base import Integration, http_config_field, integration_list, tmpl
 from amclone.config.types import AM_URL, INT64, SECRET, SECRET_URL, STRING, STRING_MAP, URL, Secret, SecretURL

@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import Bool, Ptr, gofield
+from amclone.config.godecode import Bool
+from amclone.config.gostruct import Ptr, gofield
 from amclone.config.httpconfig import TLS_CONFIG, TLSConfig
 from amclone.config.receivers.base import Integration, integration_list, tmpl
 from amclone.config.types import HOST_PORT, SECRET, STRING, STRING_MAP, HostPort, Secret

@@ -12,7 +12,8 @@ from typing import Any, ClassVar
 from amclone.compat.duration import DurationError, format_go_duration, parse_go_duration
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import AnyValue, Bool, Custom, Ptr, Seq, Struct, gofield
+from amclone.config.godecode import Bool, Seq
+from amclone.config.gostruct import AnyValue, Custom, Ptr, Struct, gofield
 from amclone.config.httpconfig import HTTPClientConfig
 from amclone.config.receivers.base import Integration, http_config_field, integration_list, tmpl
 from amclone.config.types import (

@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import Bool, Ptr, gofield
+from amclone.config.godecode import Bool
+from amclone.config.gostruct import Ptr, gofield
 from amclone.config.httpconfig import HTTPClientConfig
 from amclone.config.receivers.base import Integration, http_config_field, integration_list, tmpl
 from amclone.config.types import AM_URL, SECRET, STRING, STRING_MAP, TEXT_DURATION, UINT64, URL, Secret

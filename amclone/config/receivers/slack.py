@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
-from amclone.config.godecode import Bool, Ptr, Seq, Struct, gofield
+from amclone.config.godecode import Bool, Seq
+from amclone.config.gostruct import Ptr, Struct, gofield
 from amclone.config.httpconfig import HTTPClientConfig
 from amclone.config.receivers.base import Integration, http_config_field, integration_list, tmpl
 from amclone.config.types import SECRET_URL, STRING, STRINGS, SecretURL
