@@ -55,7 +55,7 @@ class DispatchingApp(amapp.App):
 
 def main() -> int:
     if not app_wires_dispatch():
-        server.App = DispatchingApp  # type: ignore[misc]
+        setattr(server, "App", DispatchingApp)
     return server.main(sys.argv[1:])
 
 

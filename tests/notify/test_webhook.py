@@ -196,3 +196,40 @@ async def test_proxy_url_is_used(server: tuple[Server, str], aiohttp_server: Any
 
 
 
+
+
+def _cert(d: Path, cn: str = "127.0.0.1") -> tuple[Path, Path]:
+    import subprocess
+
+    cert, key = d / f"{cn}.pem", d / f"{cn}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", f"/CN={cn}", "-addext", f"subjectAltName=DNS:{cn},IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+async def test_tls_config_ca_server_name_and_insecure(tmp_path: Path, aiohttp_server: Any) -> None:
+    import ssl
+
+    cert, key = _cert(tmp_path, "hook.test")
+    sctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    sctx.load_cert_chain(cert, key)
+    got: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        got.append(request.path)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    srv = await aiohttp_server(app, ssl=sctx)
+    url = f"https://127.0.0.1:{srv.port}/hook"
+    plain = WebhookNotifier(webhook_conf(url), "", SystemClock())
+    retry, err = await plain.notify(ctx(), [alert()])
+    assert retry and err is not None  # unknown CA
+    await plain.close()
+    for tls in (f"{{ca_file: {cert}, server_name: hook.test}}", "{insecure_skip_verify: true}"):
+        n = WebhookNotifier(webhook_conf(url, f"        http_config:\n          tls_config: {tls}"), "", SystemClock())
+        assert await n.notify(ctx(), [alert()]) == (False, None)
+        await n.close()
+    assert got == ["/hook", "/hook"]
