@@ -36,16 +36,20 @@ class TemplateSet:
             self.funcs = dict(BUILTINS)
             self.funcs.update(funcs or {})
             self.html = html
+            cfuncs = self.funcs
             if html:
-                from amclone.template.gotmpl.escape import ESCAPERS
+                # The escapers are callable from rewritten trees, not by name in user text.
+                from amclone.template.gotmpl.escfuncs import ESCAPERS
 
-                self.funcs.update(ESCAPERS)
-            self.compiler = Compiler(self.funcs)
+                cfuncs = {**self.funcs, **ESCAPERS}
+            self.compiler = Compiler(cfuncs)
         self.base = base
         self.trees: dict[str, Tree] = {}
         self._parse_cache: dict[tuple[str, str], dict[str, Tree]] = {}
         self._lock = threading.Lock()
-        self.escaped: dict[Any, Stmt] = {}
+        self._escaper: Any = None
+        self._escaped_ok: dict[str, str] = {}  # entry -> "" or its escaping error
+        self._esc_fns: dict[str, Stmt] = {}
 
     # -- building ----------------------------------------------------------------------------------
     def has_func(self, name: str) -> bool:
@@ -81,31 +85,47 @@ class TemplateSet:
 
     # -- executing ---------------------------------------------------------------------------------
     def compiled(self, name: str) -> Stmt | None:
+        if self.html:
+            return self._esc_compiled(name)
         tree = self.get(name)
         if tree is None or tree.root is None:
             return None
-        if self.html:
-            return self._escaped(name, tree)
         fn = tree.extra.get("fn")
         if fn is None:
             fn = self.compiler.stmt(tree.root)
             tree.extra["fn"] = fn
         return fn  # type: ignore[no-any-return]
 
-    def _escaped(self, name: str, tree: Tree) -> Stmt:
-        from amclone.template.gotmpl.escape import escape_set
-
-        root = self
-        while root.base is not None:
-            root = root.base
-        key = (name, id(tree))
-        fn = self.escaped.get(key)
+    def _esc_compiled(self, dname: str) -> Stmt | None:
+        fn = self._esc_fns.get(dname)
         if fn is None:
-            fn = escape_set(self, name)
-            self.escaped[key] = fn
+            tree = self._escaper.trees.get(dname) if self._escaper is not None else None
+            if tree is None or tree.root is None:
+                return None
+            fn = self.compiler.stmt(tree.root)
+            self._esc_fns[dname] = fn
         return fn
 
+    def _escape(self, name: str) -> None:
+        """html/template escapes an entry (and what it calls) before its first execution."""
+        from amclone.template.gotmpl.escape import EscapeError, Escaper
+
+        err = self._escaped_ok.get(name)
+        if err is None:
+            if self._escaper is None:
+                self._escaper = Escaper(self.get)
+            try:
+                self._escaper.escape_entry(name)
+                err = ""
+            except EscapeError as e:
+                err = str(e)
+            self._escaped_ok[name] = err
+        if err:
+            raise TemplateError(err)
+
     def execute(self, name: str, data: Any) -> str:
+        if self.html and self.get(name) is not None:
+            self._escape(name)
         fn = self.compiled(name)
         s = State(self.compiled, name)
         if fn is None:
