@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,15 +23,19 @@ from prometheus_client import CollectorRegistry
 from amclone import config as amconfig
 from amclone.alerts import AlertStore, AlertWAL, IngestMetrics, Marker
 from amclone.api.metrics import ServerMetrics
+from amclone.api.prometheus import make_prometheus_app
 from amclone.api.server import HttpServer, ServerOptions
 from amclone.api.state import ApiConfig, ApiDeps, ReloadError
 from amclone.config.coordinator import Coordinator
 from amclone.config.marshal import marshal_yaml
 from amclone.dispatch.route import Route
 from amclone.dispatch.system import NotificationSystem
+from amclone.ingest.handler import make_write_handler
 from amclone.nflog import NotificationLog
+from amclone.promql import Engine
 from amclone.silence import Silencer, Silences, SnapshotFile
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
+from amclone.tsdb import Head
 
 log = logging.getLogger("amclone.app")
 
@@ -104,9 +107,14 @@ class App:
                             silences=self.silences, ingest=self.ingest, reload=self.reload,
                             set_alert_status=self.notifications.set_alert_status,
                             groups=self.notifications.groups, cluster=None, uptime=self.clock.now())
+        # Metrics intake beside Alertmanager's API: remote write and the Prometheus query API
+        # over one in-memory head (what rule evaluation will read; SEAM: the rules engine).
+        self.head = Head()
         self.http = HttpServer(self.deps, self.metrics, ServerOptions(
             route_prefix=opts.route_prefix, get_concurrency=opts.get_concurrency,
-            timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path))
+            timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path,
+            extra_routes=(("/api/v1/write", make_write_handler(self.head)),),
+            extra_apps=(("/prometheus", make_prometheus_app(self.head, Engine(self.head))),)))
         self._reload_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._started = False
@@ -155,7 +163,16 @@ class App:
             interval = self.opts.maintenance_interval_ns / NS_PER_SECOND
             tg.create_task(self.silences.run_maintenance(interval, self._stop))
             tg.create_task(self.nflog.run_maintenance(interval, self._stop))
+            tg.create_task(self._truncate_head())
             await self._stop.wait()
+
+    async def _truncate_head(self) -> None:
+        """Drop samples past the head's retention, once a minute (as Prometheus's head does)."""
+        while not self._stop.is_set():
+            try:
+                await asyncio.wait_for(self._stop.wait(), 60)
+            except TimeoutError:
+                await asyncio.to_thread(self.head.truncate)
 
     def request_stop(self) -> None:
         self._stop.set()

@@ -44,6 +44,10 @@ class ServerOptions:
     timeout_ns: int = 0
     web_config_file: str = ""
     ui_path: str = "/usr/share/prometheus/alertmanager/ui/"
+    # amclone's additions beside Alertmanager's surface (remote write, the Prometheus API),
+    # mounted under the route prefix and behind the web config like everything else.
+    extra_routes: tuple[tuple[str, Any], ...] = ()
+    extra_apps: tuple[tuple[str, web.Application], ...] = ()
 
 
 def _v2_match(table: dict[str, dict[str, Any]], path: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
@@ -91,22 +95,27 @@ class HttpServer:
 
     # -- the chain ------------------------------------------------------------------------------
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        extra: dict[str, str] = {}
-        if self.webconfig is not None:
-            try:
-                wc = self.webconfig.get()
-            except (OSError, WebConfigError) as e:
-                log.error("Unable to parse configuration: %s", e)
-                return text_error("Internal Server Error", 500)
-            extra = wc.headers
-            if wc.users and not self._authorized(request, wc.users):
-                denied = text_error("Unauthorized", 401, {"WWW-Authenticate": "Basic"})
-                denied.headers.update(extra)
-                return denied
-        resp = await self._mux(request)
-        resp.headers.update(extra)
+    @web.middleware
+    async def _web_config(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """exporter-toolkit's wrapper: around everything served, mounted extras included."""
+        if self.webconfig is None:
+            resp: web.StreamResponse = await handler(request)
+            return resp
+        try:
+            wc = self.webconfig.get()
+        except (OSError, WebConfigError) as e:
+            log.error("Unable to parse configuration: %s", e)
+            return text_error("Internal Server Error", 500)
+        if wc.users and not self._authorized(request, wc.users):
+            denied = text_error("Unauthorized", 401, {"WWW-Authenticate": "Basic"})
+            denied.headers.update(wc.headers)
+            return denied
+        resp = await handler(request)
+        resp.headers.update(wc.headers)
         return resp
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        return await self._mux(request)
 
     def _authorized(self, request: web.Request, users: dict[str, str]) -> bool:
         assert self.webconfig is not None
@@ -212,8 +221,13 @@ class HttpServer:
     # -- listening ------------------------------------------------------------------------------
 
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_BODY, handler_args={
-            "max_line_size": MAX_HEADER, "max_field_size": MAX_HEADER})
+        # Go never decompresses request bodies; remote write needs its snappy bytes as sent.
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._web_config], handler_args={
+            "max_line_size": MAX_HEADER, "max_field_size": MAX_HEADER, "auto_decompress": False})
+        for path, handler in self.opts.extra_routes:
+            app.router.add_route("*", self.api_prefix + path, handler)
+        for path, sub in self.opts.extra_apps:
+            app.add_subapp(self.api_prefix + path, sub)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         app.on_response_prepare.append(_strip_server_header)
         return app

@@ -78,6 +78,8 @@ async def test_https_with_basic_auth(app_factory: AppFactory, tmp_path: Path) ->
     url = url.replace("http://", "https://")
     ctx = ssl.create_default_context(cafile=str(cert))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ctx)) as s:
+        async with s.get(url + "/prometheus/api/v1/query?query=up") as r:
+            assert r.status == 401  # the mounted extras are behind the same auth
         async with s.get(url + "/-/healthy") as r:
             assert r.status == 401 and r.headers["WWW-Authenticate"] == "Basic"
             assert await r.text() == "Unauthorized\n" and r.headers["X-Frame-Options"] == "deny"
