@@ -107,3 +107,17 @@ def test_walk_visits_depth_first() -> None:
     seen: list[str] = []
     tree().walk(lambda r: seen.append(r.opts.receiver))
     assert seen == ["default", "db", "pager", "db", "web", "web-child", "second-db"]
+
+
+def test_from_config_package_route() -> None:
+    """The dispatcher builds from amclone.config's Route: same tree as from the raw YAML."""
+    from amclone.config import load
+
+    text = "route:\n" + "".join("  " + line + "\n" for line in TREE.strip().splitlines()) + (
+        "receivers: [{name: default}, {name: db}, {name: pager}, {name: web}, {name: web-child},"
+        " {name: second-db}]\ntime_intervals: [{name: nights, time_intervals: [{times: "
+        "[{start_time: '00:00', end_time: '06:00'}]}]}]\n")
+    from_config = Route.from_config(load(text).route)
+    from_yaml = tree()
+    assert [(r.key(), r.opts, r.continue_) for r in from_config] == \
+        [(r.key(), r.opts, r.continue_) for r in from_yaml]

@@ -127,7 +127,7 @@ class Client:
         return f"{self.scheme}://{self.host}{self.base}{path}{q}"
 
     def call(self, method: str, template: str, path: str, query: list[tuple[str, str]] | None = None,
-             body: Any = None) -> Any:
+             body: Any = None, timeout: float | None = None) -> Any:
         """Run one operation; the decoded payload, or APIError with go-swagger's text."""
         url = self._url(path, query or [])
         if self.scheme not in ("http", "https"):
@@ -139,7 +139,7 @@ class Client:
             headers["Content-Type"] = "application/json"
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout, context=self.context) as resp:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout, context=self.context) as resp:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()

@@ -74,7 +74,8 @@ class Env:
         client = Client(url, timeout_ns / 1e9, http)
         if self.value("version-check"):
             try:
-                status = client.call("GET", "/status", "/status")
+                # no context here in amtool: go-openapi's default 30s applies, not --timeout
+                status = client.call("GET", "/status", "/status", timeout=30.0)
                 version = str((status.get("versionInfo") or {}).get("version") or "")
             except (APIError, AttributeError):
                 return client
