@@ -99,6 +99,15 @@ class Receiver:
         return series
 
     def write_v1(self, data: bytes) -> WriteStats:
+        with self.head.write_lock:
+            return self._write_v1(data)
+
+    def write_v2(self, data: bytes) -> tuple[WriteStats, str | None]:
+        """Returns what was written and, if anything was refused, the joined error text (400)."""
+        with self.head.write_lock:
+            return self._write_v2(data)
+
+    def _write_v1(self, data: bytes) -> WriteStats:
         req = pb_lite.RawWriteRequest()
         try:
             req.ParseFromString(data)
@@ -179,8 +188,7 @@ class Receiver:
             head.set_metadata(md.metric_family_name, _V1_TYPES.get(md.type, "unknown"), md.help, md.unit)
         return stats
 
-    def write_v2(self, data: bytes) -> tuple[WriteStats, str | None]:
-        """Returns what was written and, if anything was refused, the joined error text (400)."""
+    def _write_v2(self, data: bytes) -> tuple[WriteStats, str | None]:
         req = pb2.Request()
         try:
             req.ParseFromString(data)

@@ -88,6 +88,9 @@ class Head:
         self._generation = 0
         self._select_cache: dict[tuple[tuple[str, str, str], ...], tuple[int, list[MemSeries]]] = {}
         self._lock = threading.RLock()
+        # Held by every writer (remote write requests, rule results): a series takes one appender
+        # at a time. Readers never take it (see tsdb.series on why reading is safe meanwhile).
+        self.write_lock = threading.RLock()
         self.max_time = -(1 << 62)
         self.samples_appended = 0
         self.series_created = 0
@@ -122,13 +125,15 @@ class Head:
 
     def append(self, labels: Labels, t: int, v: float) -> None:
         """Store one sample; raises an `AppendError` subclass with Prometheus's message."""
-        if self.max_time - t > self.retention_ms:
-            raise OutOfBoundsError()
-        self.series_for(labels).append(t, v, self.ooo_window_ms)
-        self.max_time = max(self.max_time, t)
-        self.samples_appended += 1
+        with self.write_lock:
+            if self.max_time - t > self.retention_ms:
+                raise OutOfBoundsError()
+            self.series_for(labels).append(t, v, self.ooo_window_ms)
+            self.max_time = max(self.max_time, t)
+            self.samples_appended += 1
 
     def appender(self) -> Appender:
+        """A batch of appends; hold `write_lock` while using it."""
         return Appender(self)
 
     def set_metadata(self, family: str, type_: str, help_: str, unit: str) -> None:
@@ -144,7 +149,7 @@ class Head:
         if mint is None:
             mint = self.max_time - self.retention_ms
         removed = 0
-        with self._lock:
+        with self.write_lock, self._lock:
             for s in list(self._by_ref.values()):
                 s.truncate_before(mint)
                 if s.empty():
