@@ -81,14 +81,76 @@ def as_running(config: Any) -> Any:
 
 # --- Go values to trees --------------------------------------------------------------------
 
-def _struct(obj: Any, flow: bool = False) -> Tree:
-    items = []
-    for name, spec in struct_fields(type(obj)):
-        value = getattr(obj, name)
-        if spec.omitempty and _is_zero(value, spec):
-            continue
-        items.append((spec.key, _value(value, spec.typ, spec.flow)))
-    return ("map", items, flow)
+class _Marshaller:
+    """Walks Go values in yaml.v2's order, keeping its encoder-wide `flow` flag.
+
+    yaml.v2 sets the flag from each struct field's `flow` tag and clears it only when a mapping
+    or sequence starts. A flow-tagged *scalar* that is a struct's last field (a time interval's
+    `location`) therefore leaves it set, and the next collection written (the next interval)
+    comes out in flow style. Alertmanager prints exactly that, so we do too.
+    """
+
+    def __init__(self) -> None:
+        self.flow = False
+
+    def take_flow(self) -> bool:
+        flow, self.flow = self.flow, False
+        return flow
+
+    def struct(self, obj: Any) -> Tree:
+        style = self.take_flow()
+        items = []
+        for name, spec in struct_fields(type(obj)):
+            value = getattr(obj, name)
+            if spec.omitempty and _is_zero(value, spec):
+                continue
+            self.flow = spec.flow
+            items.append((spec.key, self.value(value, spec.typ)))
+        return ("map", items, style)
+
+    def plain_struct(self, items: list[tuple[str, Any, bool]]) -> Tree:
+        """A struct given as (key, plain value, flow tag) triples (a time interval's printed form)."""
+        style = self.take_flow()
+        out = []
+        for key, value, flow in items:
+            self.flow = flow
+            out.append((key, self.plain(value)))
+        return ("map", out, style)
+
+    def plain(self, data: Any) -> Tree:
+        if isinstance(data, dict):  # yamlTimeRange: a struct without flow tags
+            return self.plain_struct([(k, v, False) for k, v in data.items()])
+        if isinstance(data, (list, tuple)):
+            style = self.take_flow()
+            return ("seq", [self.plain(v) for v in data], style)
+        return ("str", str(data))
+
+    def value(self, value: Any, typ: Any) -> Tree:
+        base = _unwrap(typ)
+        if value is None:
+            return _NULL
+        leaf = _leaf(value, base)
+        if leaf is not None:
+            return leaf
+        if isinstance(value, TimeInterval):
+            return self.plain_struct([(k, v, k in _TI_FLOW) for k, v in ti_marshal(value).items()])
+        if isinstance(value, (tuple, list)):
+            item_typ = getattr(base, "item", None) or getattr(getattr(base, "inner", None), "item", None)
+            style = self.take_flow()
+            return ("seq", [self.value(v, item_typ) for v in value], style)
+        if isinstance(value, dict):
+            vt = getattr(base, "value", None) or getattr(getattr(base, "inner", None), "value", None)
+            style = self.take_flow()
+            texts = {_scalar_text(k): k for k in value}
+            keys = sorted(texts, key=functools.cmp_to_key(_key_cmp))
+            return ("map", [(k, self.value(value[texts[k]], vt)) for k in keys], style)
+        if dataclasses.is_dataclass(value):
+            return self.struct(value)
+        raise TypeError(f"cannot marshal {type(value).__name__}")
+
+
+def _struct(obj: Any) -> Tree:
+    return _Marshaller().struct(obj)
 
 
 def _unwrap(typ: Any) -> Any:
@@ -124,10 +186,8 @@ def _zero_value(value: Any) -> bool:
     return False
 
 
-def _value(value: Any, typ: Any, flow: bool = False) -> Tree:
-    base = _unwrap(typ)
-    if value is None:
-        return _NULL
+def _leaf(value: Any, base: Any) -> Tree | None:
+    """Scalars, and the types that marshal themselves to one."""
     fmt = getattr(base, "marshal", None)
     if fmt is not None:
         return ("str", fmt(value))
@@ -139,35 +199,19 @@ def _value(value: Any, typ: Any, flow: bool = False) -> Tree:
         return ("str", SECRET_TOKEN) if value else _NULL
     if isinstance(value, SecretURL):
         return ("str", SECRET_TOKEN)
-    if isinstance(value, URL):
+    if isinstance(value, (URL, HostPort, Matcher)):
         return ("str", str(value))
     if isinstance(value, CommonURL):
         return ("str", str(value)) if value.url is not None else _NULL
-    if isinstance(value, HostPort):
-        return ("str", str(value))
     if isinstance(value, Regexp):
         return ("str", value.original) if value.original else _NULL
-    if isinstance(value, Matcher):
-        return ("str", str(value))
-    if isinstance(value, TimeInterval):
-        return _plain(ti_marshal(value), _TI_FLOW)
     if isinstance(value, bool):
         return ("raw", "true" if value else "false")
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return ("raw", str(value))
     if isinstance(value, str):
         return ("str", value)
-    if isinstance(value, (tuple, list)):
-        item_typ = getattr(base, "item", None) or getattr(getattr(base, "inner", None), "item", None)
-        return ("seq", [_value(v, item_typ) for v in value], flow)
-    if isinstance(value, dict):
-        vt = getattr(base, "value", None) or getattr(getattr(base, "inner", None), "value", None)
-        texts = {_scalar_text(k): k for k in value}
-        keys = sorted(texts, key=functools.cmp_to_key(_key_cmp))
-        return ("map", [(k, _value(value[texts[k]], vt)) for k in keys], flow)
-    if dataclasses.is_dataclass(value):
-        return _struct(value, flow)
-    raise TypeError(f"cannot marshal {type(value).__name__}")
+    return None
 
 
 def _scalar_text(k: Any) -> str:
@@ -180,15 +224,6 @@ def _scalar_text(k: Any) -> str:
 
 
 _TI_FLOW = frozenset({"weekdays", "days_of_month", "months", "years", "location"})
-
-
-def _plain(data: Any, flow_keys: frozenset[str] = frozenset(), flow: bool = False) -> Tree:
-    """Plain data (a time interval's printed form) in the given key order."""
-    if isinstance(data, dict):
-        return ("map", [(k, _plain(v, frozenset(), k in flow_keys)) for k, v in data.items()], flow)
-    if isinstance(data, (list, tuple)):
-        return ("seq", [_plain(v) for v in data], flow)
-    return ("str", str(data))
 
 
 def _key_cmp(a: str, b: str) -> int:
