@@ -36,6 +36,7 @@ def make_prometheus_app(storage: Head, engine: Engine, now_ms: Callable[[], int]
         ("/api/v1/labels", api.labels, ("GET", "POST")),
         ("/api/v1/label/{name}/values", api.label_values, ("GET",)),
         ("/api/v1/metadata", api.metadata, ("GET",)),
+        ("/api/v1/query_exemplars", api.query_exemplars, ("GET", "POST")),
         ("/api/v1/status/buildinfo", api.buildinfo, ("GET",)),
     ):
         handler = api.wrap(fn)

@@ -223,6 +223,17 @@ class PrometheusAPI:
             out[family] = rows
         return encode.success(gojson.dumps(out))
 
+    async def query_exemplars(self, form: dict[str, str], _m: list[str], _r: web.Request) -> str:
+        """Exemplars are accepted by remote write but not kept: a valid query finds none."""
+        start, end = self._range(form)
+        if end < start:
+            raise APIError("bad_data", "end timestamp must not be before start timestamp")
+        try:
+            self.engine.compile(form.get("query", ""))
+        except PromQLError as exc:
+            raise APIError("bad_data", str(exc)) from None
+        return encode.success("[]")
+
     async def buildinfo(self, _f: dict[str, str], _m: list[str], _r: web.Request) -> str:
         return encode.success(gojson.dumps(self.build_info))
 

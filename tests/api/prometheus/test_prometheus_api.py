@@ -136,3 +136,8 @@ async def test_lookback_delta_and_timeout_params(client: Any) -> None:
     assert body["data"]["result"] == []
     status, body = await get(client, "/api/v1/query", query="up", timeout="soon")
     assert (status, body["error"]) == (400, 'invalid parameter "timeout": cannot parse "soon" to a valid duration')
+
+
+async def test_query_exemplars_is_empty(client: Any) -> None:
+    assert (await get(client, "/api/v1/query_exemplars", query="up"))[1] == {"status": "success", "data": []}
+    assert (await get(client, "/api/v1/query_exemplars", query="up{"))[1]["errorType"] == "bad_data"
