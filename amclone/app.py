@@ -34,6 +34,7 @@ from amclone.ingest.handler import make_write_handler
 from amclone.nflog import NotificationLog
 from amclone.promql import Engine
 from amclone.silence import Silencer, Silences, SnapshotFile
+from amclone.template import Template, TemplateError, from_globs
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 from amclone.tsdb import Head
 
@@ -115,6 +116,7 @@ class App:
             timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path,
             extra_routes=(("/api/v1/write", make_write_handler(self.head)),),
             extra_apps=(("/prometheus", make_prometheus_app(self.head, Engine(self.head))),)))
+        self.template: Template | None = None
         self._reload_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._started = False
@@ -122,7 +124,12 @@ class App:
     # -- configuration ------------------------------------------------------------------------
 
     def _apply(self, cfg: Any) -> None:
-        """What 0.25's coordinator subscriber does on every successful load."""
+        """What 0.25's coordinator subscriber does on every successful load, in its order:
+        templates first, so a config whose templates do not parse changes nothing."""
+        try:
+            self.template = from_globs(*cfg.templates)  # SEAM: handed to templated integrations
+        except TemplateError as e:
+            raise amconfig.ConfigError(f"failed to parse templates: {e}") from None
         self.notifications.apply(cfg)  # inhibitor, integrations, pipeline, dispatcher
         route = Route.from_config(cfg.route)
         self.metrics.receivers.set(len(self.notifications.receivers))

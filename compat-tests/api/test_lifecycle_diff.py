@@ -107,3 +107,23 @@ def test_route_prefix(tmp_path: Path) -> None:
     finally:
         for p in procs:
             p.stop()
+
+
+def test_reload_with_broken_template(tmp_path: Path) -> None:
+    """A config whose templates do not parse is refused as a whole (0.25 parses them first)."""
+    (tmp_path / "bad.tmpl").write_text('{{ define "x" }}{{ .Foo \n')
+    cfg = tmp_path / "am.yml"
+    cfg.write_text(GOOD)
+    procs, servers = [], []
+    try:
+        for name, start in (("am", start_alertmanager), ("ours", start_amclone)):
+            (tmp_path / name).mkdir()
+            proc, url = start(cfg, tmp_path / name)
+            procs.append(proc)
+            servers.append(Server(url))
+        cfg.write_text("templates: [bad.tmpl]\n" + CHANGED)
+        _same(servers[0], servers[1], "POST", "/-/reload")
+        _same(servers[0], servers[1], "GET", "/api/v2/receivers")
+    finally:
+        for p in procs:
+            p.stop()
