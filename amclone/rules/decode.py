@@ -160,6 +160,20 @@ class Int(GoType):
         return False, None
 
 
+class Float(GoType):
+    go_name = "float64"
+
+    def zero(self) -> Any:
+        return 0.0
+
+    def scalar(self, d: Decoder, n: Node) -> tuple[bool, Any]:
+        tag, value = (n.tag, n.value) if n.quoted else resolve(n.tag, n.value)
+        if tag in (INT, FLOAT) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True, float(value)
+        d.terror(n, self, tag)
+        return False, None
+
+
 class Duration(GoType):
     """``model.Duration``: its UnmarshalYAML reads a string, then a parse error aborts decoding."""
 

@@ -7,6 +7,13 @@ errors, the same words. Where the position follows from the text alone (an unexp
 input that ends too early) and the words map one to one, the message is rebuilt exactly; otherwise
 the parser's own words are kept after ``parse error:`` (see `KNOWN_DIFFERENT` and the compat tests,
 which pin every such case).
+
+``promql-parser`` follows Prometheus 3's grammar: it knows functions 2.42 does not (``info``,
+``histogram_avg``, ``limitk``...), reads ``x[5]`` as five seconds and ``10m`` as a number, and no
+longer knows ``holt_winters`` (renamed ``double_exponential_smoothing``). ``amctl check rules``
+promises promtool 2.42's verdicts, so those differences are found on the text, with the position
+and words 2.42 reports. That scan is deliberately small: it only needs identifiers, brackets and
+duration tokens outside string literals and comments.
 """
 
 from __future__ import annotations
@@ -16,8 +23,129 @@ import re
 from amclone.labels.regex import RegexError, compile_anchored
 from amclone.promql.errors import PromQLError
 from amclone.promql.parse import parse
-from amclone.rules import promql242
 from amclone.template.gotmpl.parser import TemplateError, unquote
+
+_FUNCTION_NAMES = (
+    "abs absent absent_over_time acos acosh asin asinh atan atanh avg_over_time ceil changes clamp "
+    "clamp_max clamp_min cos cosh count_over_time days_in_month day_of_month day_of_week day_of_year deg "
+    "delta deriv exp floor histogram_count histogram_sum histogram_fraction histogram_quantile holt_winters "
+    "hour idelta increase irate label_replace label_join last_over_time ln log10 log2 max_over_time "
+    "min_over_time minute month pi predict_linear present_over_time quantile_over_time rad rate resets "
+    "round scalar sgn sin sinh sort sort_desc sqrt stddev_over_time stdvar_over_time sum_over_time tan "
+    "tanh time timestamp vector year")
+FUNCTIONS = frozenset(_FUNCTION_NAMES.split())
+# Lexer keywords (matched case-insensitively by 2.42's lexer): operators, aggregators, modifiers.
+_KEYWORD_NAMES = (
+    "and or unless atan2 sum avg count min max group stddev stdvar topk bottomk count_values quantile "
+    "offset by without on ignoring group_left group_right bool start end")
+KEYWORDS = frozenset(_KEYWORD_NAMES.split())
+
+_IDENT_CALL = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*(?=\s*\()")
+_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+_BARE_RANGE = re.compile(r"\[\s*([0-9]+)\s*[\]:]")
+RENAMED = {"holt_winters": "double_exponential_smoothing"}
+
+
+def code_mask(text: str) -> list[bool]:
+    """True for each character outside string literals and ``#`` comments."""
+    mask = [True] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" and c != "`" else 1
+            for k in range(i, min(j + 1, n)):
+                mask[k] = False
+            i = j + 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                mask[i] = False
+                i += 1
+        else:
+            i += 1
+    return mask
+
+
+def for_parser(text: str) -> str:
+    """`text` with 2.42 function names the parser no longer knows renamed to their 3.x names."""
+    mask = code_mask(text)
+    out, last = [], 0
+    for m in _IDENT_CALL.finditer(text):
+        if mask[m.start()] and m.group() in RENAMED and not _preceded_by_ident(text, m.start()):
+            out.append(text[last:m.start()] + RENAMED[m.group()])
+            last = m.end()
+    return "".join(out) + text[last:]
+
+
+def _preceded_by_ident(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_:.")
+
+
+def unknown_function(text: str) -> tuple[int, str] | None:
+    """The first call of a name 2.42 does not know: (offset, name)."""
+    mask = code_mask(text)
+    for m in _IDENT_CALL.finditer(text):
+        name = m.group()
+        if not mask[m.start()] or _preceded_by_ident(text, m.start()):
+            continue
+        if name in FUNCTIONS or name.lower() in KEYWORDS:
+            continue
+        if _inside_braces(text, mask, m.start()):
+            continue
+        return m.start(), name
+    return None
+
+
+def _inside_braces(text: str, mask: list[bool], pos: int) -> bool:
+    depth = 0
+    for i in range(pos):
+        if mask[i]:
+            depth += text[i] == "{"
+            depth -= text[i] == "}"
+    return depth > 0
+
+
+def dialect_error(text: str) -> tuple[int, str] | None:
+    """The first thing 2.42 rejects in text the newer parser accepted: (offset, message)."""
+    found: list[tuple[int, str]] = []
+    unknown = unknown_function(text)
+    if unknown is not None:
+        found.append((unknown[0], f'unknown function with name "{unknown[1]}"'))
+    mask = code_mask(text)
+    for m in _BARE_RANGE.finditer(text):
+        if mask[m.start()]:
+            found.append((m.start(1), "missing unit character in duration"))
+            break
+    for m in _DURATION.finditer(text):
+        if mask[m.start()] and not _preceded_by_ident(text, m.start()) and not _duration_allowed(text, mask, m.start()):
+            found.append((m.start(), f'unexpected duration "{m.group()}"'))
+            break
+    return min(found) if found else None
+
+
+def _duration_allowed(text: str, mask: list[bool], pos: int) -> bool:
+    """2.42 takes durations only inside ``[...]`` and after ``offset``."""
+    depth = 0
+    for i in range(pos):
+        if mask[i]:
+            depth += text[i] == "["
+            depth -= text[i] == "]"
+    if depth > 0:
+        return True
+    before = text[:pos].rstrip()
+    return before.lower().endswith("offset") or before.endswith("-") and before[:-1].rstrip().lower().endswith(
+        "offset")
+
+
+def unquote_string(lit: str) -> str:
+    """A PromQL string literal's value: Go's ``strconv.Unquote`` rules, except that single quotes
+    delimit strings (not runes) as in PromQL. Raises ``TemplateError`` (Go's text) if malformed."""
+    if lit[:1] == "'" and len(lit) >= 2:
+        lit = '"' + lit[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+    return unquote(lit)
+
 
 _UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: '(.)'$", re.DOTALL)
 _UNKNOWN_FUNC = re.compile(r"^unknown function with name '([^']*)'$")
@@ -39,22 +167,15 @@ def position(text: str, pos: int) -> str:
     return f"{line}:{col}"
 
 
-def _unquote(lit: str) -> str:
-    """PromQL string literal to its value; single quotes read like double ones (not Go runes)."""
-    if lit[0] == "'":
-        lit = '"' + lit[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
-    return unquote(lit)
-
-
 def _regex_error(text: str) -> str | None:
     """Go's regexp error for the first regex matcher that does not compile, at its label name
     (where 2.42 points)."""
-    mask = promql242.code_mask(text)
+    mask = code_mask(text)
     for m in _REGEX_MATCHER.finditer(text):
         if not mask[m.start()]:
             continue
         try:
-            compile_anchored(_unquote(m.group(1)))
+            compile_anchored(unquote_string(m.group(1)))
         except RegexError as e:
             return f"{position(text, m.start())}: parse error: {e}"
         except TemplateError:
@@ -65,13 +186,13 @@ def _regex_error(text: str) -> str | None:
 def _reword(text: str, msg: str) -> str:
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
-        mask = promql242.code_mask(text)
+        mask = code_mask(text)
         for i, c in enumerate(text):
             if mask[i] and c == m.group(2):
                 return f"{position(text, i)}: parse error: {msg}"
     m = _UNKNOWN_FUNC.match(msg)
     if m is not None:
-        found = promql242.unknown_function(text)
+        found = unknown_function(text)
         if found is not None:
             return f'{position(text, found[0])}: parse error: unknown function with name "{found[1]}"'
     if msg.startswith("illegal regex for"):
@@ -95,10 +216,10 @@ def _reword(text: str, msg: str) -> str:
 def check(text: str) -> str | None:
     """None if `text` parses, else the text after ``could not parse expression: ``."""
     try:
-        parse(promql242.for_parser(text))
+        parse(for_parser(text))
     except PromQLError as e:
         return _reword(text, str(e))
-    found = promql242.dialect_error(text)
+    found = dialect_error(text)
     if found is not None:
         return f"{position(text, found[0])}: parse error: {found[1]}"
     return None

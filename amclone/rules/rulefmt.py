@@ -8,6 +8,11 @@ maps in random order; here they follow the file, which is one of Go's possible o
 
 ``extensions=True`` is amclone's own loading: the Prometheus 3 group fields ``query_offset`` and
 ``labels``, and amclone's ``evaluation: on_write`` (event-driven evaluation), are accepted there.
+Templates: Prometheus parses every label and annotation of an alerting rule (never of a recording
+rule) as a Go text/template named ``__alert_<alertname>``, after the variable definitions it
+prepends when expanding, against its own function map, so a name outside that map is an error
+(``function "x" not defined``) and the map's *names* are part of the file format.
+
 With ``extensions=False`` (the default, what ``amctl check rules`` does) the format is exactly
 Prometheus 2.42's, so promtool and amctl agree on every file.
 """
@@ -18,10 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amclone.labels.labelset import is_valid_name
-from amclone.rules import exprcheck, tmplcheck
+from amclone.rules import exprcheck
 from amclone.rules.decode import Decoder, Duration, Int, RawNode, Slice, Str, StrMap, Struct
 from amclone.rules.yamlv3 import ALIAS, SCALAR, Node, YamlError
 from amclone.rules.yamlv3 import parse as parse_yaml
+from amclone.template.gotmpl.builtins import BUILTINS
+from amclone.template.gotmpl.parser import TemplateError
+from amclone.template.gotmpl.parser import parse as parse_template
 
 EVALUATION_MODES = ("", "interval", "on_write")
 
@@ -230,10 +238,36 @@ def validate_rule(r: RuleNode) -> list[tuple[str, str]]:
     if alert:
         for kind, items in (("label", r.labels), ("annotation", r.annotations)):
             for k, text in items.items():
-                problem = tmplcheck.check(alert, text)
+                problem = check_template(alert, text)
                 if problem is not None:
                     out.append(("", f"{kind} {_q(k)}: {problem}"))
     return out
+
+
+# Prometheus 2.42 template/template.go NewTemplateExpander's FuncMap.
+PROMETHEUS_FUNCS = frozenset({
+    "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml", "match",
+    "title", "toUpper", "toLower", "graphLink", "tableLink", "sortByLabel", "stripPort",
+    "stripDomain", "humanize", "humanize1024", "humanizeDuration", "humanizePercentage",
+    "humanizeTimestamp", "toTime", "pathPrefix", "externalURL", "parseDuration",
+})
+
+# Prepended by Prometheus to every alert template (rules/alerting.go, rulefmt's testTemplateParsing).
+DEFS = ("{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}"
+        "{{$externalURL := .ExternalURL}}{{$value := .Value}}")
+
+
+def _known(name: str) -> bool:
+    return name in PROMETHEUS_FUNCS or name in BUILTINS
+
+
+def check_template(alertname: str, text: str) -> str | None:
+    """None if `text` parses, else Go's error (``template: __alert_A:1: unclosed action``)."""
+    try:
+        parse_template("__alert_" + alertname, DEFS + text, _known)
+    except TemplateError as e:
+        return str(e)
+    return None
 
 
 def is_valid_metric_name(name: str) -> bool:
