@@ -23,6 +23,7 @@ from aiohttp import web
 from amclone.api import swagger
 from amclone.api.metrics import ServerMetrics
 from amclone.api.mux import DropConnection, Router, clean_path, redirect, text_error
+from amclone.api.netaddr import split_host_port
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError
 from amclone.api.v1 import V1
@@ -280,25 +281,6 @@ def _listen_fds() -> int:
         return int(os.environ.get("LISTEN_FDS", ""))
     except ValueError:
         return 0
-
-
-def split_host_port(addr: str) -> tuple[str, str]:
-    """Go's net.SplitHostPort, with its error texts."""
-    if addr.startswith("["):
-        end = addr.find("]")
-        if end < 0:
-            raise ValueError(f"address {addr}: missing ']' in address")
-        host, rest = addr[1:end], addr[end + 1:]
-        if not rest.startswith(":"):
-            raise ValueError(f"address {addr}: missing port in address")
-        return host, rest[1:]
-    i = addr.rfind(":")
-    if i < 0:
-        raise ValueError(f"address {addr}: missing port in address")
-    host, port = addr[:i], addr[i + 1:]
-    if ":" in host:
-        raise ValueError(f"address {addr}: too many colons in address")
-    return host, port
 
 
 async def _strip_server_header(request: web.Request, response: web.StreamResponse) -> None:

@@ -15,20 +15,20 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from amclone import config as amconfig
-from amclone.api.server import split_host_port
-from amclone.api.state import ReloadError
+from amclone.api.netaddr import split_host_port
 from amclone.api.version import BUILD
-from amclone.api.webconfig import WebConfigError
-from amclone.app import App, ClusterOptions, Options
 from amclone.cli import flags as cliflags
 from amclone.cli import logfmt
-from amclone.config import gourl
-from amclone.labels import parse as matcher_parse
+
+if TYPE_CHECKING:
+    from amclone.app import Options
+
+# The server itself (config, API, app) is imported only once the flags are good, so that
+# --help, --version and flag errors answer at once.
 
 log = logging.getLogger("amclone.main")
 
@@ -45,6 +45,8 @@ def external_url(listen: str, external: str) -> str:
         if port == "":
             log.warning("no port found for listen address", extra={"address": listen})
         external = f"http://{socket.gethostname()}:{port}/"
+    from amclone.config import gourl
+
     u = gourl.parse(external)
     if u.scheme not in ("http", "https"):
         raise ValueError(f"{_q(str(u))}: invalid {_q(u.scheme)} scheme, only 'http' and 'https' are supported")
@@ -61,12 +63,16 @@ def _q(s: str) -> str:
 
 
 def route_prefix(flag: str, ext: str) -> str:
+    from amclone.config import gourl
+
     if flag == "":
         flag = gourl.parse(ext).path
     return "/" + flag.strip("/")
 
 
 def _matcher_mode(features: frozenset[str]) -> None:
+    from amclone.labels import parse as matcher_parse
+
     if "utf8-strict-mode" in features:
         matcher_parse.set_mode("utf8")
     else:
@@ -74,6 +80,8 @@ def _matcher_mode(features: frozenset[str]) -> None:
 
 
 def build_options(v: dict[str, Any]) -> Options:
+    from amclone.app import ClusterOptions, Options
+
     listen = tuple(v["web.listen-address"])
     ext = external_url(listen[0] if listen else ":9093", v["web.external-url"])
     return Options(
@@ -168,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def serve(opts: Options) -> int:
+    from amclone import config as amconfig
+    from amclone.api.state import ReloadError
+    from amclone.api.webconfig import WebConfigError
+    from amclone.app import App
+
     app = App(opts)
     try:
         await app.start()
