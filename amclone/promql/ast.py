@@ -143,3 +143,28 @@ def walk(expr: Expr) -> list[Expr]:
         elif isinstance(node, Call):
             stack.extend(reversed(node.args))
     return out
+
+
+def lookbehind_ms(expr: Expr, lookback_ms: int) -> int:
+    """How far before the evaluation time ``expr`` reads samples (ranges, offsets, subqueries and
+    the instant lookback): the retention a rule needs. ``@`` pins are ignored (they read a fixed
+    time, which retention cannot promise anyway)."""
+
+    def walk(node: Expr) -> int:
+        if isinstance(node, VectorSelector):
+            return node.offset_ms + lookback_ms
+        if isinstance(node, MatrixSelector):
+            return node.selector.offset_ms + node.range_ms
+        if isinstance(node, Subquery):
+            return node.offset_ms + node.range_ms + walk(node.expr)
+        if isinstance(node, Unary):
+            return walk(node.expr)
+        if isinstance(node, Binary):
+            return max(walk(node.lhs), walk(node.rhs))
+        if isinstance(node, Aggregate):
+            return max(walk(node.expr), walk(node.param) if node.param is not None else 0)
+        if isinstance(node, Call):
+            return max((walk(a) for a in node.args), default=0)
+        return 0
+
+    return max(0, walk(expr))

@@ -53,6 +53,11 @@ class Plan:
     def type(self) -> str:
         return self.root.type
 
+    @property
+    def lookbehind_ms(self) -> int:
+        """How much history before the evaluation time this query reads (see `ast.lookbehind_ms`)."""
+        return ast.lookbehind_ms(self.expr, self.engine.lookback_ms)
+
     def _ctx(self, start: int, end: int, step: int, lookback_ms: int | None, timeout_s: float | None) -> EvalContext:
         e = self.engine
         ctx = EvalContext(e.querier, start, end, step, lookback_ms or e.lookback_ms, e.subquery_step_ms)

@@ -65,3 +65,14 @@ def test_adapter_negative_at_and_offsets() -> None:
     q = parse("(x @ 5)[5m:] @ end()")
     assert isinstance(q, ast.Subquery)
     assert q.at == ast.At("end") and q.step_ms == 0 and q.range_ms == 300_000
+
+
+@pytest.mark.parametrize("query,ms", [
+    ("up", 300_000),
+    ("rate(x[10m])", 600_000),
+    ("rate(x[10m] offset 1h)", 4_200_000),
+    ("max_over_time(rate(x[5m])[1h:1m])", 3_900_000),
+    ("sum(up) / sum(rate(x[2m]))", 300_000),
+])
+def test_lookbehind(engine: Engine, query: str, ms: int) -> None:
+    assert engine.compile(query).lookbehind_ms == ms
