@@ -149,6 +149,12 @@ def eval_field(s: State, dot: Any, name: str, node: N.Node, margs: list[Arg], na
     if type(recv) is not str:
         how, val = lookup(recv, name)
         if how == 1:
+            if nargs == 0 and final is MISSING and not val.params:
+                try:  # the common case: .SortedPairs, .Firing, .Values
+                    return val.fn(recv)
+                except GoError as e:
+                    s.node = node
+                    s.errorf(f"error calling {name}: {e}")
             return call(s, dot, val, node, name, margs, final, recv)
         has_args = nargs > 0 or final is not MISSING
         if how == 2:
@@ -189,6 +195,41 @@ def function(c: Compiler, ident: N.IdentifierNode, args: list[N.Node], cmd: N.No
                 v = final
             return v
         return run_andor
+
+    if f is not None and not f.variadic and all(p == "reflect.Value" for p in f.params) and \
+            len(margs) <= len(f.params):
+        # Builtins such as eq, gt, len, not take any value: no type checks to make.
+        fn, nparams, rv = f.fn, len(f.params), "reflect.Value"
+
+        def run_builtin(s: State, dot: Any, final: Any) -> Any:
+            s.node = ident
+            argv = [a(s, dot, rv) for a in margs]
+            if final is not MISSING:
+                argv.append(None if final is None else final)
+            if len(argv) != nparams:
+                s.errorf(f"wrong number of args for {name}: want {nparams} got {len(argv)}")
+            try:
+                return fn(*argv)
+            except GoError as e:
+                s.node = errnode
+                s.errorf(f"error calling {name}: {e}")
+        return run_builtin
+
+    if f is not None and f.variadic and f.params == ("any",):
+        # print, html, urlquery and html/template's escapers: any number of values, no checks.
+        vfn = f.fn
+
+        def run_variadic(s: State, dot: Any, final: Any) -> Any:
+            s.node = ident
+            argv = [a(s, dot, "any") for a in margs]
+            if final is not MISSING:
+                argv.append(final)
+            try:
+                return vfn(*argv)
+            except GoError as e:
+                s.node = errnode
+                s.errorf(f"error calling {name}: {e}")
+        return run_variadic
 
     def run_func(s: State, dot: Any, final: Any) -> Any:
         s.node = ident

@@ -50,6 +50,7 @@ class TemplateSet:
         self._escaper: Any = None
         self._escaped_ok: dict[str, str] = {}  # entry -> "" or its escaping error
         self._esc_fns: dict[str, Stmt] = {}
+        self._fn_cache: dict[str, Stmt] = {}
 
     # -- building ----------------------------------------------------------------------------------
     def has_func(self, name: str) -> bool:
@@ -66,6 +67,7 @@ class TemplateSet:
         if old is not None and is_empty_tree(tree.root) and old.root is not None:
             return
         self.trees[name] = tree
+        self._fn_cache.clear()
 
     def get(self, name: str) -> Tree | None:
         t = self.trees.get(name)
@@ -85,6 +87,15 @@ class TemplateSet:
 
     # -- executing ---------------------------------------------------------------------------------
     def compiled(self, name: str) -> Stmt | None:
+        """The executable form of `name` (cached: sets do not change once executing)."""
+        fn = self._fn_cache.get(name)
+        if fn is None:
+            fn = self._compiled(name)
+            if fn is not None:
+                self._fn_cache[name] = fn
+        return fn
+
+    def _compiled(self, name: str) -> Stmt | None:
         if self.html:
             return self._esc_compiled(name)
         tree = self.get(name)

@@ -170,9 +170,23 @@ def go_len(v: Any) -> int:
     return len(v)
 
 
+_LOOKUP: dict[tuple[type, str], tuple[int, Any]] = {}
+
+
 def lookup(recv: Any, name: str) -> tuple[int, Any]:
     """What ``.name`` means on `recv`: (1, Func) a method, (2, value) a struct field,
-    (3, None) a map key, (0, None) nothing."""
+    (3, None) a map key, (0, None) nothing. Resolved once per (type, name)."""
+    t = type(recv)
+    hit = _LOOKUP.get((t, name))
+    if hit is not None:
+        how, v = hit
+        return (2, getattr(recv, name)) if how == 2 else hit
+    res = _resolve(recv, name)
+    _LOOKUP[(t, name)] = (res[0], None) if res[0] == 2 else res
+    return res
+
+
+def _resolve(recv: Any, name: str) -> tuple[int, Any]:
     t = type(recv)
     methods = getattr(t, "go_methods", None)
     if methods:
