@@ -14,8 +14,8 @@ from typing import Any
 from amclone.config.config import Config, _validate
 from amclone.config.globalconf import EXTENDED_GLOBAL, GlobalConfig
 from amclone.config.godecode import GoType, Seq
-from amclone.config.gostruct import AnyValue, Ptr, Struct, gofield
-from amclone.config.receivers import Receiver, newer, register_receiver_type
+from amclone.config.gostruct import AnyValue, FieldSpec, Ptr, Struct, gofield
+from amclone.config.receivers import Receiver, newer, newer_keys, register_receiver_type
 from amclone.config.receivers.newer import (
     IncidentioConfig,
     JiraConfig,
@@ -50,7 +50,7 @@ register_receiver_type(ExtendedReceiver, [
     ("rocketchat_configs", True, newer.finalize_rocketchat),
     ("incidentio_configs", True, lambda c, g: c),
     ("mattermost_configs", True, newer.finalize_webhook_url),
-])
+], newer_keys.FINALIZERS)
 
 
 def _jira_url(c: JiraConfig, g: GlobalConfig) -> JiraConfig:
@@ -63,8 +63,16 @@ def _jira_url(c: JiraConfig, g: GlobalConfig) -> JiraConfig:
     return replace(c, api_url=url)
 
 
-EXTENDED_RECEIVERS = Seq(Ptr(Struct(ExtendedReceiver, "config.plain", custom=True, validate=_need_name,
-                                    type_name="config.Receiver")), "[]*config.Receiver")
+def _receiver_struct() -> Struct[Any]:
+    s: Struct[Any] = Struct(ExtendedReceiver, "config.plain", custom=True, validate=_need_name,
+                            type_name="config.Receiver")
+    for key, typ in newer_keys.OVERRIDES.items():
+        name, spec = s.by_key[key]
+        s.by_key[key] = (name, FieldSpec(spec.key, typ, spec.omitempty, spec.flow))
+    return s
+
+
+EXTENDED_RECEIVERS = Seq(Ptr(_receiver_struct()), "[]*config.Receiver")
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,6 @@ class ExtendedConfig(Config):
 def _extended_struct() -> Struct[Any]:
     s: Struct[Any] = Struct(ExtendedConfig, "config.plain", custom=True, validate=lambda c: _validate(c, True),
                             type_name="config.Config")
-    from amclone.config.gostruct import FieldSpec
     overrides: dict[str, GoType[Any]] = {"global": EXTENDED_GLOBAL, "receivers": EXTENDED_RECEIVERS,
                                          "inhibit_rules": EXTENDED_INHIBIT_RULES}
     for key, typ in overrides.items():

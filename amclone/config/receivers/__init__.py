@@ -8,7 +8,7 @@ same order 0.25 walks them, so the first failing fallback is the one Alertmanage
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -84,25 +84,36 @@ _LIST_FIELDS: dict[type, list[tuple[str, bool]]] = {
 }
 
 
-def register_receiver_type(cls: type, extra_order: list[tuple[str, bool, Finalizer]]) -> None:
-    """The extended schema's Receiver lists more integrations; they finalize after 0.25's ones."""
+class ReceiverSchema:
+    """How the extended schema's Receiver finalizes: more lists, replaced fallbacks, and newer
+    Alertmanager's `missing <kind> config` error instead of 0.25's panic on null items."""
+
+    def __init__(self, extra: list[tuple[str, bool, Finalizer]], overrides: Mapping[str, Finalizer]) -> None:
+        self.order = [(a, h, overrides.get(a, f)) for a, h, f in FINALIZE_ORDER] + extra
+
+
+_SCHEMAS: dict[type, ReceiverSchema] = {}
+
+
+def register_receiver_type(cls: type, extra: list[tuple[str, bool, Finalizer]],
+                           overrides: Mapping[str, Finalizer] | None = None) -> None:
     _LIST_FIELDS[cls] = [(f.name, True) for f in dataclasses.fields(cls) if f.name.endswith("_configs")]
-    _EXTRA[cls] = extra_order
-
-
-_EXTRA: dict[type, list[tuple[str, bool, Finalizer]]] = {}
+    _SCHEMAS[cls] = ReceiverSchema(extra, overrides or {})
 
 
 def finalize_receiver(rcv: Receiver, g: GlobalConfig) -> Receiver:
     """Global fallbacks for every integration of one receiver (may raise ConfigError)."""
+    schema = _SCHEMAS.get(type(rcv))
     changes: dict[str, tuple[Any, ...]] = {}
-    for attr, http_default, fin in FINALIZE_ORDER + _EXTRA.get(type(rcv), []):
+    for attr, http_default, fin in (schema.order if schema is not None else FINALIZE_ORDER):
         items = getattr(rcv, attr)
         if not items:
             continue
         out = []
         for cfg in items:
             if cfg is None:  # a null list item: 0.25 dereferences it and panics
+                if schema is not None:
+                    raise ConfigError(f"missing {attr[:-len('_configs')]} config")
                 raise GoPanic()
             if http_default:
                 cfg = with_global_http(cfg, g.http_config)

@@ -50,7 +50,7 @@ def canonical_mime_header_key(s: str) -> str:
     return "".join(out)
 
 
-def _validate(c: dict[str, Any]) -> None:
+def validate(c: dict[str, Any]) -> None:
     if c["to"] == "":
         raise ConfigError("missing to address in email config")
     normalized: dict[str, str] = {}
@@ -66,7 +66,7 @@ def _defaults() -> EmailConfig:
     return EmailConfig(send_resolved=False, html=tmpl("email.default.html"), text="")
 
 
-EMAIL_CONFIGS = integration_list(EmailConfig, "EmailConfig", _defaults, _validate)
+EMAIL_CONFIGS = integration_list(EmailConfig, "EmailConfig", _defaults, validate)
 
 
 def finalize(ec: EmailConfig, g: GlobalConfig) -> EmailConfig:

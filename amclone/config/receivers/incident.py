@@ -63,7 +63,7 @@ def _pd_defaults() -> PagerdutyConfig:
                            client=tmpl("pagerduty.default.client"), client_url=tmpl("pagerduty.default.clientURL"))
 
 
-def _pd_validate(c: dict[str, Any]) -> None:
+def pd_validate(c: dict[str, Any]) -> None:
     if not (c["routing_key"].value or c["service_key"].value or c["routing_key_file"] or c["service_key_file"]):
         raise ConfigError("missing service or routing key in PagerDuty config")
     if c["routing_key"].value and c["routing_key_file"]:
@@ -78,7 +78,7 @@ def _pd_validate(c: dict[str, Any]) -> None:
     c["details"] = details
 
 
-PAGERDUTY_CONFIGS = integration_list(PagerdutyConfig, "PagerdutyConfig", _pd_defaults, _pd_validate)
+PAGERDUTY_CONFIGS = integration_list(PagerdutyConfig, "PagerdutyConfig", _pd_defaults, pd_validate)
 
 
 def finalize_pagerduty(c: PagerdutyConfig, g: GlobalConfig) -> PagerdutyConfig:

@@ -194,7 +194,7 @@ def finalize_rocketchat(c: RocketchatConfig, g: GlobalConfig) -> RocketchatConfi
     if c.token_id is None and not c.token_id_file:
         tid, tid_file = getattr(g, "rocketchat_token_id", Secret()), getattr(g, "rocketchat_token_id_file", "")
         if not tid.value and not tid_file:
-            raise ConfigError("no global Rocketchat Token ID set either inline or in a file")
+            raise ConfigError("no global Rocketchat TokenID set either inline or in a file")
         changes.update(token_id=tid if tid.value else None, token_id_file=tid_file)
     return replace(c, **changes) if changes else c
 
@@ -267,5 +267,5 @@ def finalize_webhook_url(c: Any, g: GlobalConfig) -> Any:
         if isinstance(c, MattermostConfig) and (gu is not None or gf):
             return replace(c, webhook_url=gu, webhook_url_file=gf)
         if isinstance(c, MattermostConfig):
-            raise ConfigError("no global Mattermost Webhook URL set either inline or in a file")
+            raise ConfigError("missing webhook_url or webhook_url_file on mattermost_config")
     return c

@@ -53,7 +53,7 @@ class WechatConfig(Integration):
     message_type: str = gofield("message_type", STRING)
 
 
-def _wechat_validate(c: dict[str, Any]) -> None:
+def wechat_validate(c: dict[str, Any]) -> None:
     if c["message_type"] == "":
         c["message_type"] = "text"
     if c["message_type"] not in ("text", "markdown"):
@@ -64,7 +64,7 @@ def _wechat_validate(c: dict[str, Any]) -> None:
 WECHAT_CONFIGS = integration_list(WechatConfig, "WechatConfig", lambda: WechatConfig(
     send_resolved=False, message=tmpl("wechat.default.message"), to_user=tmpl("wechat.default.to_user"),
     to_party=tmpl("wechat.default.to_party"), to_tag=tmpl("wechat.default.to_tag"),
-    agent_id=tmpl("wechat.default.agent_id")), _wechat_validate)
+    agent_id=tmpl("wechat.default.agent_id")), wechat_validate)
 
 
 def finalize_wechat(c: WechatConfig, g: GlobalConfig) -> WechatConfig:
@@ -74,7 +74,7 @@ def finalize_wechat(c: WechatConfig, g: GlobalConfig) -> WechatConfig:
             raise ConfigError("no global Wechat URL set")
         api_url = g.wechat_api_url
     api_secret, corp_id = c.api_secret, c.corp_id
-    if not api_secret.value:
+    if not api_secret.value and not getattr(c, "api_secret_file", ""):  # the file: extended schema
         if not g.wechat_api_secret.value:
             raise ConfigError("no global Wechat ApiSecret set")
         api_secret = g.wechat_api_secret
