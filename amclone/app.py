@@ -158,8 +158,15 @@ class App:
 
     async def start(self) -> list[str]:
         """Load state and config, then listen; raises on any failure, before serving."""
-        await self.alerts.start()
+        await self.load_state()
         self.load_config()
+        return await self.listen()
+
+    async def load_state(self) -> None:
+        """What --storage.path holds: the alert log (silences and nflog load when built)."""
+        await self.alerts.start()
+
+    async def listen(self) -> list[str]:
         bound = await self.http.start(list(self.opts.listen_addresses), self.opts.systemd_socket)
         self._started = True
         return bound

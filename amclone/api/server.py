@@ -144,6 +144,21 @@ class HttpServer:
         return await self._limit(request, lambda: self._route(request, path))
 
     async def _limit(self, request: web.Request, inner: Any) -> web.StreamResponse:
+        """0.25's limitHandler: the GET limit inside http.TimeoutHandler. As in Go, a request that
+        times out is answered 503 but its handler runs to the end (an alert batch still gets
+        stored and logged), holding its concurrency slot until then."""
+        if self.opts.timeout_ns <= 0:
+            return await self._concurrency(request, inner)
+        task = asyncio.ensure_future(self._concurrency(request, inner))
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.opts.timeout_ns / 1e9)
+        except asyncio.TimeoutError:
+            task.add_done_callback(_discard)
+            msg = f"Exceeded configured timeout of {format_go_duration(self.opts.timeout_ns)}.\n"
+            return web.Response(status=503, body=msg.encode(),
+                                headers={"Content-Type": "text/plain; charset=utf-8"})
+
+    async def _concurrency(self, request: web.Request, inner: Any) -> web.StreamResponse:
         is_get = request.method == "GET"
         if is_get:
             if self._in_flight >= self.concurrency:
@@ -153,13 +168,6 @@ class HttpServer:
             self._in_flight += 1
             self.metrics.in_flight.inc()
         try:
-            if self.opts.timeout_ns > 0:
-                try:
-                    return await asyncio.wait_for(inner(), self.opts.timeout_ns / 1e9)
-                except TimeoutError:
-                    msg = f"Exceeded configured timeout of {format_go_duration(self.opts.timeout_ns)}.\n"
-                    return web.Response(status=503, body=msg.encode(),
-                                        headers={"Content-Type": "text/plain; charset=utf-8"})
             resp: web.StreamResponse = await inner()
             return resp
         finally:
@@ -281,6 +289,12 @@ def _listen_fds() -> int:
         return int(os.environ.get("LISTEN_FDS", ""))
     except ValueError:
         return 0
+
+
+def _discard(task: asyncio.Future[web.StreamResponse]) -> None:
+    """The late result of a timed-out request: nobody is waiting for it any more."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("request finished after its timeout with an error: %r", task.exception())
 
 
 async def _strip_server_header(request: web.Request, response: web.StreamResponse) -> None:

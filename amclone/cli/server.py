@@ -104,6 +104,21 @@ def build_options(v: dict[str, Any]) -> Options:
     )
 
 
+def mkdir_all(path: str) -> str | None:
+    """Go's os.MkdirAll; its error text (naming the component that failed), or None."""
+    cur = path.rstrip("/") or "/"
+    while cur and cur not in ("/", "."):
+        if os.path.exists(cur) and not os.path.isdir(cur):
+            return f"mkdir {cur}: not a directory"
+        cur = os.path.dirname(cur)
+    try:
+        os.makedirs(path, mode=0o777, exist_ok=True)
+    except OSError as e:
+        reason = os.strerror(e.errno).lower() if e.errno else str(e)
+        return f"mkdir {e.filename or path}: {reason}"
+    return None
+
+
 def _atoi_error(port: str) -> str | None:
     body = port[1:] if port[:1] in "+-" else port
     if body.isascii() and body.isdigit():
@@ -143,10 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("error parsing the feature flag list", extra={"err": str(e)})
         return 1
     _matcher_mode(features)
-    try:
-        os.makedirs(v["storage.path"], mode=0o777, exist_ok=True)
-    except OSError as e:
-        log.error("Unable to create data directory", extra={"err": f"mkdir {v['storage.path']}: {e.strerror}"})
+    err = mkdir_all(v["storage.path"])
+    if err is not None:
+        log.error("Unable to create data directory", extra={"err": err})
         return 1
     if v["cluster.tls-config"]:
         try:
@@ -181,12 +195,23 @@ async def serve(opts: Options) -> int:
     from amclone.api.webconfig import WebConfigError
     from amclone.app import App
 
-    app = App(opts)
     try:
-        await app.start()
+        app = App(opts)  # loads the silence and nflog snapshots
+    except Exception as e:  # an unreadable snapshot: 0.25 logs the bare error and exits 1
+        log.error("", extra={"err": str(e)})
+        return 1
+    try:
+        await app.load_state()
+        app.load_config()
     except amconfig.ConfigError:
         await app.stop()  # the coordinator has logged why
         return 1
+    except Exception as e:
+        log.error("", extra={"err": str(e)})
+        await app.stop()
+        return 1
+    try:
+        await app.listen()
     except (OSError, WebConfigError, ValueError) as e:
         log.error("Listen error", extra={"err": str(e)})
         await app.stop()
