@@ -38,7 +38,8 @@ PROMQL_WORDING = {
 
 
 def promtool_check(promtool: str, cwd: Path, *args: str) -> tuple[int, str, str]:
-    p = subprocess.run([promtool, "check", "rules", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    p = subprocess.run([promtool, "check", "rules", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+                       check=False)
     return p.returncode, p.stdout, p.stderr
 
 
