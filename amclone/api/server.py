@@ -152,7 +152,7 @@ class HttpServer:
         task = asyncio.ensure_future(self._concurrency(request, inner))
         try:
             return await asyncio.wait_for(asyncio.shield(task), self.opts.timeout_ns / 1e9)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             task.add_done_callback(_discard)
             msg = f"Exceeded configured timeout of {format_go_duration(self.opts.timeout_ns)}.\n"
             return web.Response(status=503, body=msg.encode(),
