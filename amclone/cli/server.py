@@ -197,7 +197,7 @@ async def serve(opts: Options) -> int:
 
     try:
         app = App(opts)  # loads the silence and nflog snapshots
-    except Exception as e:  # an unreadable snapshot: 0.25 logs the bare error and exits 1
+    except Exception as e:  # noqa: BLE001 - an unreadable snapshot: 0.25 logs the error, exits 1
         log.error("", extra={"err": str(e)})
         return 1
     try:
@@ -206,7 +206,7 @@ async def serve(opts: Options) -> int:
     except amconfig.ConfigError:
         await app.stop()  # the coordinator has logged why
         return 1
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - any start-up failure: logged, exit 1, no traceback
         log.error("", extra={"err": str(e)})
         await app.stop()
         return 1
