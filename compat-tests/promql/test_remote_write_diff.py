@@ -52,6 +52,27 @@ EXPRESSIONS = [
     "stddev(test_requests_total)",
     "count_values(\"v\", test_gauge)",
     "time() - timestamp(up) < 5",
+    "up and on(instance) test_gauge > 3",
+    "test_gauge unless test_gauge > 5",
+    "test_gauge or vector(1)",
+    "quantile_over_time(0.5, test_gauge[5s])",
+    "sum_over_time(test_gauge[5s] offset 2s)",
+    "resets(test_requests_total[10s])",
+    "clamp_max(test_gauge, 5)",
+    "round(rate(test_requests_total[5s]), 0.1)",
+    "stddev_over_time(test_gauge[10s])",
+    "count_over_time(test_gauge[7s])",
+    "last_over_time(test_gauge[5s])",
+    "absent_over_time(nonexistent_metric[5s])",
+    "scalar(sum(test_gauge))",
+    "sum by (le) (test_latency_seconds_bucket) / ignoring(le) group_left sum(test_latency_seconds_count)",
+    "bottomk(1, test_requests_total) * 2",
+    "-test_gauge ^ 2",
+    "test_requests_total % 7",
+    "increase(test_latency_seconds_count[10s]) / increase(test_latency_seconds_sum[10s])",
+    "avg without (code) (rate(test_requests_total[5s]))",
+    "group by (job) (test_requests_total)",
+    "count_values(\"c\", test_requests_total % 2)",
 ]
 
 
@@ -84,7 +105,7 @@ def fetch(url: str) -> Any:
 
 def normalise(data: dict[str, Any]) -> Any:
     if data["resultType"] in ("scalar", "string"):
-        return data["result"]
+        return [((), data["result"][0], float(data["result"][1]))]
     if data["resultType"] == "matrix":
         return sorted((tuple(sorted(r["metric"].items())), t, float(v))
                       for r in data["result"] for t, v in r["values"])
