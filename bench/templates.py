@@ -11,10 +11,11 @@ import argparse
 import cProfile
 import pstats
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from amclone.template import from_globs
-from amclone.template.data import Alert, Data, KV, build
+from amclone.template.data import KV, Alert, Data, build
 from amclone.template.gotime import GoTime, zero_time
 
 # The texts a default 0.25 slack_config renders for one notification.

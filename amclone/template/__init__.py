@@ -21,4 +21,4 @@ def check_globs(patterns: list[str]) -> str:
     return ""
 
 
-__all__ = ["Template", "TemplateError", "from_globs", "check_globs"]
+__all__ = ["Template", "TemplateError", "check_globs", "from_globs"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, ClassVar, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 from amclone.template.gotime import GoTime, zero_time
 from amclone.template.gotmpl.values import Func, GoError, GoSlice, GoStruct, StringSlice
@@ -60,23 +61,24 @@ class KV(dict[str, str]):
         drop = set(keys)
         return KV({k: v for k, v in self.items() if k not in drop})
 
-    def names(self) -> StringSlice:
+    # Not "values": dict.values must keep meaning what Python code expects.
+    def label_names(self) -> StringSlice:
         return self.sorted_pairs().names()
 
-    def values(self) -> StringSlice:
+    def label_values(self) -> StringSlice:
         return self.sorted_pairs().values()
 
 
 KV.go_methods = {
     "SortedPairs": Func(KV.sorted_pairs, ()),
     "Remove": Func(KV.remove, ("[]string",)),
-    "Names": Func(KV.names, ()),
-    "Values": Func(KV.values, ()),
+    "Names": Func(KV.label_names, ()),
+    "Values": Func(KV.label_values, ()),
 }
 
 
 class Alert(GoStruct):
-    __slots__ = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
+    __slots__ = ("Annotations", "EndsAt", "Fingerprint", "GeneratorURL", "Labels", "StartsAt", "Status")
     go_type = "template.Alert"
     go_comparable = False  # it holds maps
     go_fields = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
@@ -122,8 +124,15 @@ AlertList.go_methods = {}
 
 class Data(GoStruct):
     go_comparable = False
-    __slots__ = ("Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations",
-                 "ExternalURL")
+    __slots__ = (
+        "Alerts",
+        "CommonAnnotations",
+        "CommonLabels",
+        "ExternalURL",
+        "GroupLabels",
+        "Receiver",
+        "Status",
+    )
     go_type = "template.Data"
     go_fields = ("Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations",
                  "ExternalURL")

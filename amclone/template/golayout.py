@@ -11,7 +11,7 @@ _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 Civil = tuple[int, int, int, int, int, int, int, int]
 
 
-def _next_chunk(layout: str, i: int) -> tuple[int, str, int]:  # noqa: C901 - mirrors Go's switch
+def _next_chunk(layout: str, i: int) -> tuple[int, str, int]:
     """(start, token, end) of the next layout element at or after i; token "" means none."""
     n = len(layout)
     while i < n:
@@ -88,7 +88,7 @@ def _zone(tok: str, off: int) -> str:
     return f"{sign}{h:02d}:{m:02d}:{s:02d}"
 
 
-def format_time(layout: str, c: Civil, frac: int, off: int, zone: str) -> str:  # noqa: C901
+def format_time(layout: str, c: Civil, frac: int, off: int, zone: str) -> str:
     year, month, day, hour, minute, sec, wd, yday = c
     out: list[str] = []
     i = 0

@@ -23,7 +23,7 @@ from amclone.template.gotmpl.values import Func
 DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_FILES = ("default.tmpl", "email.tmpl")
 
-__all__ = ["Template", "TemplateError", "from_globs", "DEFAULTS_DIR"]
+__all__ = ["DEFAULTS_DIR", "Template", "TemplateError", "from_globs"]
 
 _lock = threading.Lock()
 _defaults: dict[bool, TemplateSet] = {}

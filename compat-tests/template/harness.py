@@ -42,7 +42,7 @@ def amtool(text: str, globs: list[str] | None = None, kind: str = "text", data: 
            cwd: Path | None = None) -> Result:
     glist = UPSTREAM_DEFAULTS + list(globs or [])
     p = subprocess.run([reference_binary("amtool"), *_args(text, glist, kind, data)], capture_output=True,
-                       cwd=cwd or HERE)
+                       cwd=cwd or HERE, check=False)
     return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
                   p.stderr.decode("utf-8", "surrogateescape"))
 
@@ -53,9 +53,8 @@ def amctl_inproc(text: str, globs: list[str] | None = None, kind: str = "text",
     from amclone.cli.amctl.env import ActionError
     from amclone.cli.amctl.template_render import run
 
-    glist = list(globs or [])
-    if glist == ["/dev/null"]:
-        glist = ["/dev/null"]
+    # amtool runs in this directory; relative globs mean the same files for both.
+    glist = [g if g.startswith("/") else str(HERE / g) for g in globs or []]
     out = io.StringIO()
     try:
         run(globs=glist, text=text, kind=kind, data_file=str(DATA / data) if data else None, out=out)
@@ -70,7 +69,7 @@ def amctl(text: str, globs: list[str] | None = None, kind: str = "text", data: s
     amctl_bin = Path(sys.executable).with_name("amctl")
     argv = [str(amctl_bin)] if amctl_bin.exists() else [sys.executable, "-m", "amclone.cli.amctl.main"]
     p = subprocess.run([*argv, *_args(text, list(globs or []), kind, data)], capture_output=True,
-                       cwd=cwd or HERE, env={"PATH": "/usr/bin:/bin", "HOME": str(REPO),
+                       cwd=cwd or HERE, check=False, env={"PATH": "/usr/bin:/bin", "HOME": str(REPO),
                                              "PYTHONPATH": str(REPO)})
     return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
                   p.stderr.decode("utf-8", "surrogateescape"))

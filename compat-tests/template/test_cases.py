@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cases  # noqa: E402
-from harness import amctl_inproc, amtool  # noqa: E402
+import cases
+from harness import amctl_inproc, amtool
 
 
 @pytest.mark.parametrize("case", cases.ALL, ids=[c[0] for c in cases.ALL])

@@ -12,8 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from amclone.testing.procs import SHARED  # noqa: E402
-from harness import DATA, amctl, amctl_inproc, amtool  # noqa: E402
+from harness import DATA, amctl, amctl_inproc, amtool
+
+from amclone.testing.procs import SHARED
 
 CORPUS = SHARED / "corpus" / "templates"
 FILES = sorted(CORPUS.glob("*.tmpl"))

@@ -7,12 +7,26 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from amclone.template.gotmpl.gofmt import sprint, sprintf, sprintln
+from amclone.template.gotmpl.gofmt import sprint, sprint_value, sprintf, sprintln
 from amclone.template.gotmpl.values import (
-    K_BOOL, K_COMPLEX, K_FLOAT, K_INT, K_INVALID, K_MAP, K_SLICE, K_STRING, K_UINT, Func, GoError,
-    Uint8, assignable, go_len, is_true, kind, type_name,
+    K_BOOL,
+    K_COMPLEX,
+    K_FLOAT,
+    K_INT,
+    K_INVALID,
+    K_MAP,
+    K_SLICE,
+    K_STRING,
+    K_UINT,
+    Func,
+    GoError,
+    Uint8,
+    assignable,
+    go_len,
+    is_true,
+    kind,
+    type_name,
 )
-from amclone.template.gotmpl.gofmt import sprint_value
 
 _BAD_TYPE = "invalid type for comparison"
 _BAD_CMP = "incompatible types for comparison"
@@ -201,9 +215,7 @@ def js_escape_string(s: str) -> str:
     for c in s:
         if c in _JS:
             out.append(_JS[c])
-        elif ord(c) < 0x20:
-            out.append(f"\\u{ord(c):04X}")
-        elif ord(c) >= 0x80 and not (c.isprintable() or c == " "):
+        elif ord(c) < 0x20 or ord(c) >= 0x80 and not (c.isprintable() or c == " "):
             out.append(f"\\u{ord(c):04X}")
         else:
             out.append(c)

@@ -54,7 +54,8 @@ def command(c: Compiler, cmd: N.CommandNode) -> Expr:
     first = cmd.args[0]
     args = cmd.args
     if isinstance(first, N.FieldNode):
-        return field_chain(c, first, None, first.ident, args)
+        fexpr: Expr = field_chain(c, first, None, first.ident, args)
+        return fexpr
     if isinstance(first, N.ChainNode):
         base = c.command(_single(first.node)) if not isinstance(first.node, N.PipeNode) else None
         pipe = c.pipeline(first.node) if isinstance(first.node, N.PipeNode) else None
@@ -65,8 +66,11 @@ def command(c: Compiler, cmd: N.CommandNode) -> Expr:
             s.node = chain
             if isinstance(chain.node, N.NilNode):
                 s.errorf(f"indirection through explicit nil in {chain}")
-            recv = pipe(s, dot) if pipe is not None else base(s, dot, MISSING)  # type: ignore[misc]
-            return inner(s, dot, final, recv)  # type: ignore[call-arg]
+            if pipe is not None:
+                recv = pipe(s, dot)
+            elif base is not None:
+                recv = base(s, dot, MISSING)
+            return inner(s, dot, final, recv)
         return run_chain
     if isinstance(first, N.IdentifierNode):
         return function(c, first, args, cmd)
@@ -92,7 +96,7 @@ def command(c: Compiler, cmd: N.CommandNode) -> Expr:
 
         def run_varchain(s: State, dot: Any, final: Any) -> Any:
             s.node = var
-            return inner(s, dot, final, s.var(name))  # type: ignore[call-arg]
+            return inner(s, dot, final, s.var(name))
         return run_varchain
 
     def run_literal(s: State, dot: Any, final: Any) -> Any:
@@ -263,9 +267,7 @@ def call(s: State, dot: Any, f: Func, node: N.Node, name: str, margs: list[Arg],
             i += 1
     if final is not MISSING:
         t = params[-1] if params else "any"
-        if f.variadic and nin - 1 < nfixed:
-            t = params[nin - 1]
-        elif not f.variadic:
+        if f.variadic and nin - 1 < nfixed or not f.variadic:
             t = params[nin - 1]
         argv.append(validate_type(s, final, t))
     try:
@@ -275,7 +277,7 @@ def call(s: State, dot: Any, f: Func, node: N.Node, name: str, margs: list[Arg],
         s.errorf(f"error calling {name}: {e}")
 
 
-def arg(c: Compiler, n: N.Node) -> Arg:  # noqa: C901 - Go's evalArg switch
+def arg(c: Compiler, n: N.Node) -> Arg:
     if isinstance(n, N.DotNode):
         def a_dot(s: State, dot: Any, typ: str) -> Any:
             s.node = n
@@ -334,4 +336,4 @@ def _q(s: str) -> str:
     return quote(s)
 
 
-__all__ = ["command", "call", "GoError", "call_func"]
+__all__ = ["GoError", "call", "call_func", "command"]

@@ -18,7 +18,7 @@ from amclone.template.gotmpl.escfuncs import EQUIV, ESCAPERS
 from amclone.template.gotmpl.htmlctx import Ctx
 from amclone.template.gotmpl.parser import TemplateError
 
-__all__ = ["ESCAPERS", "Escaper", "EscapeError"]
+__all__ = ["ESCAPERS", "EscapeError", "Escaper"]
 
 PREDEFINED = ("html", "urlquery")
 

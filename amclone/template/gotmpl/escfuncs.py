@@ -47,7 +47,7 @@ _TAG = re.compile(r"<[^>]*>?")
 
 def strip_tags(s: str) -> str:
     """Roughly html/template's stripTags: drop tags and comments, keep text."""
-    s = re.sub(r"<!--.*?(-->|$)", "", s, flags=re.S)
+    s = re.sub(r"<!--.*?(-->|$)", "", s, flags=re.DOTALL)
     return _TAG.sub("", s)
 
 
@@ -85,9 +85,8 @@ _SAFE_SCHEMES = ("http", "https", "mailto")
 def url_filter(*args: Any) -> str:
     s, _ = _stringify(args)
     colon = s.find(":")
-    if colon >= 0 and "/" not in s[:colon]:
-        if s[:colon].lower() not in _SAFE_SCHEMES:
-            return "#" + FAILSAFE
+    if colon >= 0 and "/" not in s[:colon] and s[:colon].lower() not in _SAFE_SCHEMES:
+        return "#" + FAILSAFE
     return s
 
 

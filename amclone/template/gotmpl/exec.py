@@ -9,13 +9,22 @@ reported at (``s.node`` is updated where Go calls ``s.at``), variable scoping (a
 
 from __future__ import annotations
 
-from typing import Any, Callable, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from amclone.template.gotmpl import nodes as N
 from amclone.template.gotmpl.gofmt import sort_key, sprint_value
 from amclone.template.gotmpl.parser import TemplateError
 from amclone.template.gotmpl.values import (
-    UNDERLYING, Func, GoError, GoSlice, assignable, can_be_nil, is_true, lookup, type_name, zero_of,
+    UNDERLYING,
+    Func,
+    GoError,
+    GoSlice,
+    assignable,
+    can_be_nil,
+    is_true,
+    type_name,
+    zero_of,
 )
 
 MISSING: Any = object()  # Go's missingVal: "no final value from the previous pipeline stage"
@@ -44,7 +53,7 @@ CONTINUE = _Continue()
 
 
 class State:
-    __slots__ = ("lookup", "name", "node", "vars", "depth", "out")
+    __slots__ = ("depth", "lookup", "name", "node", "out", "vars")
 
     def __init__(self, lookup_tmpl: Callable[[str], Stmt | None], name: str) -> None:
         self.lookup = lookup_tmpl
@@ -91,7 +100,7 @@ class Compiler:
         self.funcs = funcs
 
     # -- statements -------------------------------------------------------------------------------
-    def stmt(self, node: N.Node) -> Stmt:  # noqa: C901
+    def stmt(self, node: N.Node) -> Stmt:
         if isinstance(node, N.TextNode):
             text = node.text
 

@@ -13,8 +13,19 @@ from typing import Any
 
 from amclone.compat.goquote import quote
 from amclone.template.gotmpl.values import (
-    K_BOOL, K_COMPLEX, K_FLOAT, K_INT, K_INVALID, K_MAP, K_SLICE, K_STRING, K_STRUCT, K_UINT,
-    GoStruct, kind, type_name,
+    K_BOOL,
+    K_COMPLEX,
+    K_FLOAT,
+    K_INT,
+    K_INVALID,
+    K_MAP,
+    K_SLICE,
+    K_STRING,
+    K_STRUCT,
+    K_UINT,
+    GoStruct,
+    kind,
+    type_name,
 )
 
 
@@ -72,11 +83,11 @@ def format_float(f: float, verb: str = "g", prec: int = -1, sharp: bool = False)
         else:
             s = digits[:exp] + "." + digits[exp:]
         return neg + s
-    s = f"{f:.{prec or 1}g}"
-    if "e" in s:
-        m, _, e = s.partition("e")
-        s = f"{m}e{e[0]}{int(e[1:]):02d}"
-    return s.upper() if verb == "G" else s
+    out = f"{f:.{prec or 1}g}"
+    if "e" in out:
+        m, _, ex = out.partition("e")
+        out = f"{m}e{ex[0]}{int(ex[1:]):02d}"
+    return out.upper() if verb == "G" else out
 
 
 def _complex(c: complex, verb: str = "g", prec: int = -1) -> str:
@@ -102,7 +113,7 @@ def sprint_value(v: Any, plus: bool = False, depth: int = 0) -> str:
     if k == K_FLOAT:
         return format_float(v)
     if k == K_INVALID:
-        return "<nil>" if depth == 0 else "<nil>"
+        return "<nil>"
     if k == K_COMPLEX:
         return _complex(v)
     if k == K_MAP:
@@ -144,7 +155,7 @@ def sprintln(args: list[Any]) -> str:
 
 
 class _Spec:
-    __slots__ = ("minus", "plus", "sharp", "space", "zero", "width", "prec")
+    __slots__ = ("minus", "plus", "prec", "sharp", "space", "width", "zero")
 
     def __init__(self) -> None:
         self.minus = self.plus = self.sharp = self.space = self.zero = False
@@ -322,7 +333,7 @@ def go_syntax(v: Any) -> str:
     return sprint_value(v)
 
 
-def sprintf(fmt: str, args: list[Any]) -> str:  # noqa: C901 - Go's doPrintf in one loop
+def sprintf(fmt: str, args: list[Any]) -> str:
     out: list[str] = []
     n = len(fmt)
     i = 0
@@ -400,4 +411,4 @@ def sprintf(fmt: str, args: list[Any]) -> str:  # noqa: C901 - Go's doPrintf in 
     return "".join(out)
 
 
-__all__ = ["sprint", "sprintln", "sprintf", "sprint_value", "format_float", "K_STRUCT"]
+__all__ = ["K_STRUCT", "format_float", "sprint", "sprint_value", "sprintf", "sprintln"]

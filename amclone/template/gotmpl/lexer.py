@@ -217,7 +217,7 @@ class _Lexer:
             self.start = self.pos
         return True
 
-    def inside_action(self) -> bool:  # noqa: C901 - one state machine, as in Go
+    def inside_action(self) -> bool:
         s = self.s
         n = len(s)
         while True:

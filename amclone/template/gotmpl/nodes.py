@@ -131,8 +131,16 @@ class BoolNode(Node):
 class NumberNode(Node):
     """A numeric constant; like Go's it records every interpretation the text allows."""
 
-    __slots__ = ("text", "is_int", "is_uint", "is_float", "is_complex", "int_val", "float_val",
-                 "complex_val")
+    __slots__ = (
+        "complex_val",
+        "float_val",
+        "int_val",
+        "is_complex",
+        "is_float",
+        "is_int",
+        "is_uint",
+        "text",
+    )
 
     def __init__(self, pos: int, src: Source | None, text: str) -> None:
         super().__init__(pos, src)
@@ -159,7 +167,7 @@ class StringNode(Node):
 
 
 class PipeNode(Node):
-    __slots__ = ("line", "is_assign", "decl", "cmds")
+    __slots__ = ("cmds", "decl", "is_assign", "line")
 
     def __init__(self, pos: int, src: Source | None, line: int) -> None:
         super().__init__(pos, src)
@@ -187,7 +195,7 @@ class CommandNode(Node):
 
 
 class ChainNode(Node):
-    __slots__ = ("node", "fields")
+    __slots__ = ("fields", "node")
 
     def __init__(self, pos: int, src: Source | None, node: Node) -> None:
         super().__init__(pos, src)
@@ -215,7 +223,7 @@ class ActionNode(Node):
 
 
 class BranchNode(Node):
-    __slots__ = ("line", "pipe", "list", "else_list")
+    __slots__ = ("else_list", "line", "list", "pipe")
     keyword = ""
 
     def __init__(self, pos: int, src: Source | None, line: int, pipe: PipeNode, lst: ListNode,
@@ -317,6 +325,4 @@ def is_empty_tree(n: Node | None) -> bool:
         return all(is_empty_tree(c) for c in n.nodes)
     if isinstance(n, TextNode):
         return n.text.strip() == ""
-    if isinstance(n, CommentNode):
-        return True
-    return False
+    return isinstance(n, CommentNode)

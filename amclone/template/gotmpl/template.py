@@ -10,7 +10,8 @@ and compiled trees are cached, so a render costs only execution.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from amclone.template.gotmpl.builtins import BUILTINS
 from amclone.template.gotmpl.exec import Compiler, State, Stmt
@@ -18,7 +19,7 @@ from amclone.template.gotmpl.nodes import Tree, is_empty_tree
 from amclone.template.gotmpl.parser import TemplateError, parse
 from amclone.template.gotmpl.values import Func
 
-__all__ = ["TemplateSet", "TemplateError"]
+__all__ = ["TemplateError", "TemplateSet"]
 
 _PARSE_CACHE_MAX = 512
 
@@ -30,7 +31,7 @@ class TemplateSet:
                  base: TemplateSet | None = None) -> None:
         if base is not None:
             self.funcs: dict[str, Func] = base.funcs
-            self.html = base.html
+            self.html: bool = base.html
             self.compiler: Compiler = base.compiler
         else:
             self.funcs = dict(BUILTINS)
@@ -105,7 +106,7 @@ class TemplateSet:
         if fn is None:
             fn = self.compiler.stmt(tree.root)
             tree.extra["fn"] = fn
-        return fn  # type: ignore[no-any-return]
+        return fn
 
     def _esc_compiled(self, dname: str) -> Stmt | None:
         fn = self._esc_fns.get(dname)

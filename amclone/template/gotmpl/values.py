@@ -9,7 +9,8 @@ structs list their fields and methods. Subclassing ``list``/``dict`` keeps data 
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, NamedTuple
+from collections.abc import Callable
+from typing import Any, ClassVar, NamedTuple
 
 
 class GoError(Exception):
@@ -179,8 +180,7 @@ def lookup(recv: Any, name: str) -> tuple[int, Any]:
     t = type(recv)
     hit = _LOOKUP.get((t, name))
     if hit is not None:
-        how, v = hit
-        return (2, getattr(recv, name)) if how == 2 else hit
+        return (2, getattr(recv, name)) if hit[0] == 2 else hit
     res = _resolve(recv, name)
     _LOOKUP[(t, name)] = (res[0], None) if res[0] == 2 else res
     return res
