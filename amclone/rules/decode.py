@@ -24,6 +24,7 @@ from amclone.rules.yamlv3 import (
     INT,
     MAP,
     MAPPING,
+    MERGE,
     SCALAR,
     SEQ,
     SEQUENCE,
@@ -92,6 +93,30 @@ class Decoder:
 def _go_escape(s: str) -> str:
     """``%#v`` of a string is Go's quoted form; only the escapes a key can plausibly need."""
     return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+def merge_sources(n: Node) -> list[Node]:
+    """The mappings a ``<<`` key's value names: a mapping, an alias of one, or a list of those."""
+    def mapping(x: Node) -> Node:
+        target = x.alias if x.kind == ALIAS and x.alias is not None else x
+        if target.kind != MAPPING:
+            raise YamlError("yaml: map merge requires map or sequence of maps as the value")
+        return target
+
+    if n.kind == SEQUENCE:
+        return [mapping(c) for c in n.children]
+    return [mapping(n)]
+
+
+def split_merge(n: Node) -> tuple[list[tuple[Node, Node]], Node | None]:
+    """A mapping's own pairs and its (last) ``<<`` value, which go-yaml applies after them."""
+    own, merge = [], None
+    for k, v in n.pairs():
+        if k.kind == SCALAR and k.tag == MERGE:
+            merge = v
+        else:
+            own.append((k, v))
+    return own, merge
 
 
 class GoType:
@@ -225,14 +250,19 @@ class StrMap(GoType):
             return GoType.decode(self, d, n)
         if not d.check_unique(n):
             return False, None
+        own, merge = split_merge(n)
         out: dict[str, str] = {}
-        for k, v in n.pairs():
+        for k, v in own:
             good, key = d.unmarshal(k, Str())
             if not good:
                 continue
             good, value = d.unmarshal(v, Str())
             if good or (v.is_null() and key not in out):
                 out[str(key)] = str(value or "")
+        for source in merge_sources(merge) if merge is not None else ():
+            _, extra = self.decode(d, source)
+            for key, value in (extra or {}).items():
+                out.setdefault(key, value)
         return True, out
 
 
@@ -247,11 +277,17 @@ class Struct(GoType):
     def decode(self, d: Decoder, n: Node) -> tuple[bool, Any]:
         if n.kind != MAPPING:
             return GoType.decode(self, d, n)
+        values = self.fields_of(d, n)
+        return (True, self.build(values, n)) if values is not None else (False, None)
+
+    def fields_of(self, d: Decoder, n: Node) -> dict[str, Any] | None:
+        """The decoded fields of mapping `n`, merged ``<<`` sources filling only unset ones."""
         if not d.check_unique(n):
-            return False, None
+            return None
+        own, merge = split_merge(n)
         values: dict[str, Any] = {}
         done: set[str] = set()
-        for k, v in n.pairs():
+        for k, v in own:
             good, name = d.unmarshal(k, Str())
             if not good:
                 continue
@@ -270,4 +306,9 @@ class Struct(GoType):
                 values[name] = value
             elif v.is_null():
                 values.pop(name, None)
-        return True, self.build(values, n)
+        for source in merge_sources(merge) if merge is not None else ():
+            for name, value in (self.fields_of(d, source) or {}).items():
+                if name not in done:
+                    done.add(name)
+                    values[name] = value
+        return values

@@ -106,7 +106,7 @@ def _convert(n: v2.Node, done: dict[int, Node]) -> Node:
         out = Node(ALIAS, line, col, value=n.value, alias=_convert(n.alias, done))
     elif n.kind == v2.SCALAR:
         quoted = not n.implicit and not explicit
-        tag = explicit or (STR if quoted else resolve("", n.value)[0])
+        tag = explicit or (STR if quoted else MERGE if n.value == "<<" else resolve("", n.value)[0])
         out = Node(SCALAR, line, col, tag=tag, value=n.value, quoted=quoted)
     else:
         out = Node(MAPPING if n.kind == v2.MAPPING else SEQUENCE, line, col,
