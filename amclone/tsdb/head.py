@@ -32,6 +32,19 @@ class Querier(Protocol):
     def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
 
 
+def _as_set(refs: int | set[int] | None) -> set[int]:
+    if refs is None:
+        return set()
+    return {refs} if isinstance(refs, int) else refs
+
+
+def _add(into: set[int], refs: int | set[int]) -> None:
+    if isinstance(refs, int):
+        into.add(refs)
+    else:
+        into |= refs
+
+
 class Appender:
     """A batch of appends that is kept or taken back as a whole (remote write 1.0 rejects a
     request on its first bad sample, and Prometheus rolls back what that request had written)."""
@@ -83,7 +96,10 @@ class Head:
         self.ooo_window_ms = ooo_window_ms
         self._by_labels: dict[Labels, MemSeries] = {}
         self._by_ref: dict[int, MemSeries] = {}
-        self._postings: dict[str, dict[str, set[int]]] = {}
+        # label name -> value -> refs; a value held by one series only (instance, pod ...) keeps
+        # the bare ref instead of a set: a one-element set costs 216 bytes, an int 28.
+        self._postings: dict[str, dict[str, int | set[int]]] = {}
+        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}  # shared (name, value) tuples
         self._next_ref = 1
         self._generation = 0
         self._select_cache: dict[tuple[tuple[str, str, str], ...], tuple[int, list[MemSeries]]] = {}
@@ -111,14 +127,23 @@ class Head:
             s = self._by_labels.get(labels)
             if s is not None:
                 return s
-            labels = tuple((sys.intern(n), sys.intern(v)) for n, v in labels)
+            pairs = self._pairs
+            labels = tuple(pairs.get(p) or pairs.setdefault(p, (sys.intern(p[0]), sys.intern(p[1])))
+                           for p in labels)
             ref = self._next_ref
             self._next_ref += 1
             s = MemSeries(ref, labels)
             self._by_labels[labels] = s
             self._by_ref[ref] = s
             for n, v in labels:
-                self._postings.setdefault(n, {}).setdefault(v, set()).add(ref)
+                values = self._postings.setdefault(n, {})
+                have = values.get(v)
+                if have is None:
+                    values[v] = ref
+                elif isinstance(have, int):
+                    values[v] = {have, ref}
+                else:
+                    have.add(ref)
             self._generation += 1
             self.series_created += 1
             return s
@@ -158,6 +183,9 @@ class Head:
             if removed:
                 self._generation += 1
                 self.series_removed += removed
+                distinct = sum(len(values) for values in self._postings.values())
+                if len(self._pairs) > 2 * distinct + 10_000:  # forget pairs of series long gone
+                    self._pairs = {p: p for s in self._by_ref.values() for p in s.labels}
         return removed
 
     def drop_empty(self, candidates: Iterable[MemSeries]) -> None:
@@ -177,17 +205,21 @@ class Head:
         for n, v in s.labels:
             values = self._postings[n]
             refs = values[v]
-            refs.discard(s.ref)
-            if not refs:
+            if isinstance(refs, int):
                 del values[v]
-                if not values:
-                    del self._postings[n]
+            else:
+                refs.discard(s.ref)
+                if len(refs) == 1:
+                    values[v] = next(iter(refs))
+            if not values:
+                del self._postings[n]
 
     def clear(self) -> None:
         with self._lock:
             self._by_labels.clear()
             self._by_ref.clear()
             self._postings.clear()
+            self._pairs.clear()
             self._select_cache.clear()
             self._generation += 1
             self.max_time = -(1 << 62)
@@ -200,19 +232,19 @@ class Head:
         for m in matchers:
             values = self._postings.get(m.name, {})
             if m.op is MatchOp.EQUAL and m.value:
-                include.append(values.get(m.value, set()))
+                include.append(_as_set(values.get(m.value)))
             elif m.matches_empty:
                 # Series lacking the label match; exclude those whose value does not.
                 bad: set[int] = set()
                 for v, refs in values.items():
                     if not m.matches(v):
-                        bad |= refs
+                        _add(bad, refs)
                 exclude.append(bad)
             else:
                 good: set[int] = set()
                 for v, refs in values.items():
                     if m.matches(v):
-                        good |= refs
+                        _add(good, refs)
                 include.append(good)
         if include:
             include.sort(key=len)
@@ -276,7 +308,7 @@ class Head:
     def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]:
         if not matchers:
             return sorted(self._postings.get(name, {}))
-        values = {s.label_map[name] for s in self._matching(matchers) if name in s.label_map}
+        values = {v for s in self._matching(matchers) for n, v in s.labels if n == name}
         return sorted(values)
 
     # --- figures about itself ------------------------------------------------------------------
@@ -296,6 +328,7 @@ class Head:
         total += sys.getsizeof(self._by_labels) + sys.getsizeof(self._by_ref)
         for values in self._postings.values():
             total += sys.getsizeof(values) + sum(sys.getsizeof(r) for r in values.values())
+        total += sys.getsizeof(self._pairs)
         return total
 
     def bytes_per_series(self) -> float:

@@ -49,12 +49,11 @@ class OutOfBoundsError(AppendError):
 class MemSeries:
     """Samples of one label set, ordered by timestamp."""
 
-    __slots__ = ("__weakref__", "closed", "data", "label_map", "labels", "ref", "stale_count")
+    __slots__ = ("__weakref__", "closed", "data", "labels", "ref", "stale_count")
 
     def __init__(self, ref: int, labels: Labels) -> None:
         self.ref = ref
         self.labels = labels
-        self.label_map = dict(labels)
         # The newest samples, plain (timestamps, values); older ones packed in `closed`, oldest first.
         self.data: tuple[array[int], array[float]] = (array("q"), array("d"))
         self.closed: list[Chunk] = []
@@ -220,7 +219,7 @@ class MemSeries:
 
         ts, vs = self.data
         size = sys.getsizeof(self) + sys.getsizeof(ts) + sys.getsizeof(vs)
-        size += sys.getsizeof(self.labels) + sys.getsizeof(self.label_map)
+        size += sys.getsizeof(self.labels)
         size += sum(sys.getsizeof(p) for p in self.labels)
         size += sys.getsizeof(self.closed) + sum(chunk_bytes(c) for c in self.closed)
         return size
