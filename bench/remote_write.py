@@ -18,8 +18,8 @@ import urllib.parse
 import urllib.request
 
 import aiohttp
-
 from _common import ratio_line, rss_bytes, workdir
+
 from amclone.ingest.codec import compress
 from amclone.proto import prometheus_remote_pb2 as pb1
 from amclone.testing.procs import Managed, free_port, reference_binary, wait_http

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from google.protobuf.message import DecodeError
 
@@ -108,11 +109,7 @@ class Receiver:
             return self._write_v2(data)
 
     def _write_v1(self, data: bytes) -> WriteStats:
-        req = pb_lite.RawWriteRequest()
-        try:
-            req.ParseFromString(data)
-        except DecodeError as exc:
-            raise WriteError(400, _decode_text(exc)) from None
+        req = _parse(pb_lite.RawWriteRequest(), data)
         head = self.head
         if head.series_removed != self._removed_seen:  # series may have gone: forget the shortcuts
             self._known.clear()
@@ -189,11 +186,7 @@ class Receiver:
         return stats
 
     def _write_v2(self, data: bytes) -> tuple[WriteStats, str | None]:
-        req = pb2.Request()
-        try:
-            req.ParseFromString(data)
-        except DecodeError as exc:
-            raise WriteError(400, _decode_text(exc)) from None
+        req = _parse(pb2.Request(), data)
         head = self.head
         symbols = list(req.symbols)
         nsym = len(symbols)
@@ -255,6 +248,17 @@ class Receiver:
         head.histograms_received += stats.histograms
         head.exemplars_received += stats.exemplars
         return stats, ("\n".join(errors) if errors else None)
+
+
+_M = TypeVar("_M", pb_lite.RawWriteRequest, pb2.Request)
+
+
+def _parse(msg: _M, data: bytes) -> _M:
+    try:
+        msg.ParseFromString(data)
+    except DecodeError as exc:
+        raise WriteError(400, _decode_text(exc)) from None
+    return msg
 
 
 def _decode_text(exc: DecodeError) -> str:

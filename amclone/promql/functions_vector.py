@@ -22,7 +22,7 @@ from amclone.promql.errors import EvalError
 from amclone.promql.histogram import histogram_fraction, histogram_quantile
 from amclone.promql.mathfuncs import SIMPLE, go_floor
 from amclone.promql.nodes import Node, SelectorNode
-from amclone.promql.value import NAME, Sample, Vector, get_label, set_label, valid_label_name
+from amclone.promql.value import NAME, Sample, Vector, format_float, get_label, set_label, valid_label_name
 from amclone.tsdb.matchers import MatchOp, SeriesMatcher
 from amclone.tsdb.series import Labels
 
@@ -269,10 +269,9 @@ def f_histogram_quantiles(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vec
 
 
 def _openmetrics_float(v: float) -> str:
-    if v != v:
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
+    """Prometheus's ``FormatOpenMetricsFloat``: like Go's shortest form, integers get ``.0``."""
+    if not math.isfinite(v):
+        return format_float(v)
     r = repr(v)
     return r if ("." in r or "e" in r) else r + ".0"
 
