@@ -85,13 +85,14 @@ def parse(data: bytes) -> Node | None:
     if not data:
         data = b"\n"
     try:
-        return _Builder(yaml.parse(data, Loader=yaml.CLoader)).document()
+        return _Builder(yaml.parse(data, Loader=yaml.CLoader), data).document()
     except yaml.YAMLError as e:
         raise _syntax_error(e) from None
 
 
 class _Builder:
-    def __init__(self, events: Any) -> None:
+    def __init__(self, events: Any, data: bytes) -> None:
+        self._lines = data.decode("utf-8", "replace").splitlines(keepends=True)
         self._events = iter(events)
         self._peeked: Any = None
         self._anchors: dict[str, Node] = {}
@@ -111,7 +112,12 @@ class _Builder:
         ev = self._peek()
         if isinstance(ev, yaml.StreamEndEvent):
             return None
-        self._take()  # document start
+        start = self._take()  # document start
+        if start.version is not None and start.version != (1, 1):
+            # libyaml 0.2 accepts `%YAML 1.2`; go-yaml (a port of 0.1) does not.
+            line = start.start_mark.line
+            raise ConfigError("yaml: " + (f"line {line}: " if line else "") + "found incompatible YAML document",
+                              line=line or None)
         root = self._node()
         self._take()  # document end: later documents are never read, as in go-yaml
         return root
@@ -125,6 +131,8 @@ class _Builder:
                 raise ConfigError(f"yaml: unknown anchor '{ev.anchor}' referenced", line=line + 1)
             return Node(ALIAS, line, col, value=str(ev.anchor), alias=target)
         if isinstance(ev, yaml.ScalarEvent):
+            if ev.style == '"':
+                self._check_escapes(ev)
             n = Node(SCALAR, line, col, tag=ev.tag or "", value=str(ev.value), implicit=bool(ev.implicit[0]))
         elif isinstance(ev, yaml.SequenceStartEvent):
             n = Node(SEQUENCE, line, col, tag=ev.tag or "")
@@ -145,6 +153,31 @@ class _Builder:
             raise ConfigError(f"yaml: unexpected event {type(ev).__name__}")
         self._anchor(ev, n)
         return n
+
+    def _check_escapes(self, ev: Any) -> None:
+        """libyaml 0.2 added the JSON escape `\\/`; go-yaml's scanner calls it unknown."""
+        sm, em = ev.start_mark, ev.end_mark
+        rows = self._lines[sm.line:em.line + 1]
+        if not rows:
+            return
+        text = "".join(rows)
+        begin = sm.column
+        end = len(text) - len(rows[-1]) + em.column
+        raw = text[begin:end]
+        i = 0
+        row = sm.line
+        while i < len(raw):
+            c = raw[i]
+            if c == "\\" and i + 1 < len(raw):
+                if raw[i + 1] == "/":
+                    line = row + 1
+                    raise ConfigError("yaml: " + (f"line {line}: " if row else "") + "found unknown escape character",
+                                      line=line)
+                i += 2
+                continue
+            if c == "\n":
+                row += 1
+            i += 1
 
     def _anchor(self, ev: Any, n: Node) -> None:
         if ev.anchor is not None:

@@ -285,3 +285,66 @@ EDGE_CASES: list[tuple[str, str]] = [
  ("email-tls-unknown", "global:\n  smtp_smarthost: 'h:25'\n  smtp_from: f@x\n" + R + "receivers:\n- name: r\n  email_configs:\n  - to: a\n    tls_config: {verify: false}\n"),
  ("ok-every-default-url", "global:\n  opsgenie_api_key: k\n  victorops_api_key: v\n  wechat_api_secret: s\n  wechat_api_corp_id: c\n" + R + "receivers:\n- name: r\n  opsgenie_configs: [{}]\n  victorops_configs: [{routing_key: x}]\n  wechat_configs: [{}]\n  pagerduty_configs: [{service_key: k}]\n"),
 ]
+
+
+_H = "route:\n  receiver: r\n  routes:\n  - receiver: r\n    match:\n"
+_T = "receivers:\n- name: r\n"
+
+
+def _m(s: str) -> str:
+    """`s` as the body of a child route's `match` map."""
+    return _H + "".join("      " + line + "\n" for line in s.split("\n")) + _T
+
+
+# YAML syntax where libyaml 0.2 (PyYAML's C core) and go-yaml v2 (a libyaml 0.1 port) might part.
+SYNTAX_CASES: list[tuple[str, str]] = [
+ ("flow-colon-url", "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: [http://x/*.tmpl]\n"),
+ ("flow-json-key", "route: {\"receiver\":r}\nreceivers:\n- name: r\n"),
+ ("flow-json-key2", "route: {\"receiver\":\"r\"}\nreceivers:\n- name: r\n"),
+ ("flow-colon-nospace", "route: {receiver:r}\nreceivers:\n- name: r\n"),
+ ("flow-trailing-comma", "route:\n  receiver: r\n  group_by: [a, b,]\nreceivers:\n- name: r\n"),
+ ("flow-empty-entry", "route:\n  receiver: r\n  group_by: [a, , b]\nreceivers:\n- name: r\n"),
+ ("comment-no-space", _m("a: b#c")),
+ ("tab-after-value", _m("a: b\t")),
+ ("tab-before-comment", _m("a: b\t# c")),
+ ("tab-separator", _m("a:\tb")),
+ ("quoted-escape-bad", _m('a: "\\q"')),
+ ("quoted-escape-x", _m('a: "\\x41\\u00e9\\U0001F600"')),
+ ("quoted-escape-slash", _m('a: "\\/"')),
+ ("quoted-escape-tab", _m('a: "\\t"')),
+ ("single-quote-escape", _m("a: 'it''s'")),
+ ("plain-multiline", _m("a: one\n  two")),
+ ("literal-indent", _m("a: |2\n   x")),
+ ("folded", _m("a: >-\n  one\n  two")),
+ ("directive-11", "%YAML 1.1\n---\nroute:\n  receiver: r\nreceivers:\n- name: r\n"),
+ ("directive-12", "%YAML 1.2\n---\nroute:\n  receiver: r\nreceivers:\n- name: r\n"),
+ ("directive-13", "%YAML 1.3\n---\nroute:\n  receiver: r\nreceivers:\n- name: r\n"),
+ ("directive-tag", "%TAG !e! tag:example.com,2000:\n---\nroute:\n  receiver: !e!foo r\nreceivers:\n- name: r\n"),
+ ("directive-no-doc", "%YAML 1.1\nroute:\n  receiver: r\n"),
+ ("complex-key", _m("? a\n: b")),
+ ("key-no-space", _m("a:b")),
+ ("seq-no-space", "route:\n  receiver: r\n  group_by:\n  -a\nreceivers:\n- name: r\n"),
+ ("anchor-on-key", _m("&k a: b")),
+ ("alias-as-key", "x: &k a\nroute:\n  receiver: r\n  routes:\n  - match:\n      *k : b\n" + _T),
+ ("long-plain-key", _m("k" * 1030 + ": b")),
+ ("nbsp", _m("a: b\u00a0c")),
+ ("bom-middle", _m("a: b\ufeffc")),
+ ("nel-linebreak", _m("a: b\u0085c")),
+ ("ls-linebreak", _m("a: b\u2028c")),
+ ("doc-end-mid", "route:\n  receiver: r\n...\nreceivers:\n- name: r\n"),
+ ("tab-in-flow", "route: {receiver:\tr}\nreceivers:\n- name: r\n"),
+ ("indent-seq-tab", "route:\n  receiver: r\n  group_by:\n  -\ta\nreceivers:\n- name: r\n"),
+ ("unclosed-quote", _m('a: "b')),
+ ("unclosed-single", _m("a: 'b")),
+ ("block-scalar-bad-indent", _m("a: |\n x\n  y")),
+ ("question-mark-plain", _m("a: ?b")),
+ ("dash-plain", _m("a: -b")),
+ ("percent-plain", _m("a: b%c")),
+ ("at-start", _m("a: @b")),
+ ("backtick-start", _m("a: `b")),
+ ("reserved-pipe", _m("a: b | c")),
+ ("very-long-line", _m("a: " + "x" * 5000)),
+ ("crlf-literal", (_m("a: |\n  x\n  y")).replace("\n", "\r\n")),
+ ("cr-only", (_H + _T).replace("\n", "\r")),
+]
+
