@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from amclone.testing.procs import Managed, reference_binary, start_alertmanager
+from amclone.testing.procs import Managed, reference_binary, start_alertmanager, start_amclone
 
-SERVERS: dict[str, Callable[[Path, Path], tuple[Managed, str]]] = {
+_STARTERS: dict[str, Callable[[Path, Path], tuple[Managed, str]]] = {
     "alertmanager": start_alertmanager,
-    # "amclone": start_amclone,
+    "amclone": start_amclone,
 }
+# The servers every compat test runs against. Adding amclone to the default is this one line;
+# AMCTL_SERVERS=alertmanager,amclone runs both meanwhile.
+SERVERS = {k: _STARTERS[k] for k in os.environ.get("AMCTL_SERVERS", "alertmanager").split(",")}
 
 AMCTL = [sys.executable, "-m", "amclone.cli.amctl.main"]
 
@@ -63,7 +66,8 @@ class Tools:
         carry generated ids or the current time)."""
         a, c = self.both(*args, stdin=stdin)
         f = norm or (lambda s: s)
-        assert (f(c.stdout), f(c.stderr), c.code) == (f(a.stdout), f(a.stderr), a.code), args
+        got = {"args": args, "stdout": f(c.stdout), "stderr": f(c.stderr), "code": c.code}
+        assert got == {"args": args, "stdout": f(a.stdout), "stderr": f(a.stderr), "code": a.code}
         return a
 
 
