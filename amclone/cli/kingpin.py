@@ -11,6 +11,7 @@ out by the same code that prints amtool's help.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,26 @@ def _go_quote(s: str) -> str:
     from amclone.compat.goquote import quote
 
     return quote(s)
+
+
+def expand_arg_files(args: Sequence[str]) -> list[str]:
+    """kingpin's ``@file`` arguments: each line of the file (but ``#`` comments) is one argument."""
+    out: list[str] = []
+    for arg in args:
+        if not arg.startswith("@"):
+            out.append(arg)
+            continue
+        name = arg[1:]
+        if name == "":
+            raise UsageError("expected @ file to expand arguments from")
+        try:
+            with open(name, encoding="utf-8", errors="surrogateescape") as f:
+                lines = f.read().splitlines()
+        except OSError as e:
+            reason = os.strerror(e.errno).lower() if e.errno else str(e)
+            raise UsageError(f'failed to open arguments file "{name}": open {name}: {reason}') from None
+        out.extend(line for line in lines if not line.startswith("#"))
+    return out
 
 
 @dataclass
@@ -145,7 +166,7 @@ class App:
     def parse(self, args: Sequence[str], out: TextIO | None = None) -> Result:
         """Parse `args`; prints help or version and raises SystemExit(0) as kingpin does."""
         stdout = out or sys.stdout
-        elements, parse_err = self._tokenize(args)
+        elements, parse_err = self._tokenize(expand_arg_files(args))
         values: dict[str, Any] = {}
         explicit: set[str] = set()
         set_err: UsageError | None = None

@@ -56,11 +56,15 @@ BAD_ARGS = [
     ["--log.level=debug", "--log.level=bad"], ["--foo", "--version"], ["x", "--version"],
     ["--data.retention", "1h", "--data.retention=2h"], ["--foo", "--help"], ["--cluster.peer-timeout", "-h"],
     ["--no-config.file"], ["--alerts.gc-interval=1x"], ["--data.maintenance-interval=-"],
+    ["@/nonexistent/args"], ["@"], ["--config.file", "@ARGS"], ["@ARGS", "--foo"],
 ]
 
 
 @pytest.mark.parametrize("args", BAD_ARGS, ids=lambda a: " ".join(a))
-def test_flag_errors(alertmanager_bin: str, args: list[str]) -> None:
+def test_flag_errors(alertmanager_bin: str, args: list[str], tmp_path: Path) -> None:
+    argfile = tmp_path / "args"
+    argfile.write_text("# comment\n--data.retention=1h\n--log.level=bad\n")
+    args = [a.replace("ARGS", str(argfile)) for a in args]
     rc_am, out_am, err_am = run([alertmanager_bin, *args])
     rc, out, err = run(OURS + args)
     assert (rc, out, err.replace("amclone:", "prometheus-alertmanager:")) == (rc_am, out_am, err_am)
