@@ -5,7 +5,8 @@ The rules are the grammar's (``series_item`` in Prometheus's parser), worth stat
 they are easy to get wrong by one: ``a+bxN`` and ``axN`` give N+1 values (a, a+b, ..., a+Nb, the
 increment added as a float each step), ``_xN`` gives N omitted samples, ``_`` one, ``stale`` a
 staleness marker (the exact NaN bit pattern, so it is never confused with a NaN value), ``Inf``
-and ``NaN`` any case. An omitted sample is ``None`` here: a step with no sample.
+and ``NaN`` any case. There are no hex numbers (``0x3`` is zero, four times), and a leading zero
+makes an integer octal (``010`` is 8), as Go's ParseInt reads it. An omitted sample is ``None`` here: a step with no sample.
 """
 
 from __future__ import annotations
@@ -20,18 +21,17 @@ class NotationError(ValueError):
     """Bad series text; the message says what and where."""
 
 
-_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")  # no hex: 0x3 is "0, 3 times"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _METRIC = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`[^`]*`')
 
 
 def _number(text: str) -> float:
-    """Parser.number: integers (any base Go's ParseInt takes) first, then floats."""
-    try:
-        return float(int(text, 0)) if not re.search(r"[.eE]", text) or text[:2].lower() == "0x" else float(text)
-    except ValueError:
-        return float(text)
+    """``parser.number``: Go's ``ParseInt(s, 0, 64)`` first (so ``010`` is octal 8), then ParseFloat."""
+    if text.isdigit() and len(text) > 1 and text[0] == "0" and set(text) <= set("01234567"):
+        return float(int(text, 8))
+    return float(text)
 
 
 class _Values:
