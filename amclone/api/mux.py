@@ -157,6 +157,13 @@ class Router:
                     return r, got
         return None
 
+    def _param_follows(self, method: str, path: str) -> bool:
+        """httprouter's quirk: ``/x/`` is redirected to ``/x`` whenever ``/x/:param`` exists,
+        whether or not ``/x`` itself is a route."""
+        return path.endswith("/") and any(
+            r.method == method and r.pattern.startswith(path) and r.pattern[len(path):].startswith(":")
+            for r in self.routes)
+
     def allowed(self, path: str, method: str) -> str:
         methods = {r.method for r in self.routes
                    if r.method not in (method, "OPTIONS") and r.match(path) is not None}
@@ -174,7 +181,7 @@ class Router:
         if any(r.method == method for r in self.routes) and method != "CONNECT" and path != "/":
             code = 301 if method == "GET" else 308
             alt = path[:-1] if path.endswith("/") else path + "/"
-            if self._lookup(method, alt) is not None:
+            if self._lookup(method, alt) is not None or self._param_follows(method, path):
                 return None, {}, redirect(request, _with_query(alt, request), code)
             fixed = clean_path(path)
             for cand in (fixed, fixed[:-1] if fixed.endswith("/") else fixed + "/"):

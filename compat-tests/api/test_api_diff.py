@@ -61,6 +61,11 @@ ROUTING = [
     ("OPTIONS", "/api/v1/anything/at/all"), ("GET", "/api/v1/alerts/groups"), ("GET", "/favicon.ico"),
     ("GET", "/script.js"), ("GET", "/lib/x.js"), ("GET", "/"), ("GET", "/?x=1"),
     ("GET", "/api/v1/receivers"), ("GET", "/api/v2/receivers"), ("GET", "/api/v2/receivers?x=1"),
+    ("HEAD", "/metrics"), ("HEAD", "/"), ("POST", "/"), ("OPTIONS", "/api/v1/status"), ("GET", "/API/v1/status"),
+    ("GET", "/api/v1/status/"), ("GET", "/-/ready?x=1"), ("GET", "/-/healthy/?x=1"), ("DELETE", "/-/reload"),
+    ("GET", "/api/v1/silence/"), ("GET", "/api/v1/silence"), ("GET", "/api/v2/alerts/groups/"),
+    ("GET", "/api/v2/silence/2c2b6a2e-1111-4111-8111-111111111111/"), ("GET", "/api/v2/Status"),
+    ("GET", "/a/../-/healthy"), ("GET", "/-/healthy%2F"),
 ]
 
 
