@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError
@@ -86,6 +87,7 @@ class Receiver:
         self.samples_with_invalid_labels = 0
         # encoded labels of a series -> the head's series (None: labels invalid), see write_v1
         self._known: dict[bytes, MemSeries | None] = {}
+        self._known_v2: dict[tuple[str, ...], MemSeries] = {}  # 2.0: label strings -> series
         self._removed_seen = head.series_removed
 
     def _series_v1(self, raw: bytes, key: bytes) -> MemSeries | None:
@@ -188,66 +190,100 @@ class Receiver:
     def _write_v2(self, data: bytes) -> tuple[WriteStats, str | None]:
         req = _parse(pb2.Request(), data)
         head = self.head
+        if head.series_removed != self._removed_seen:
+            self._known.clear()
+            self._known_v2.clear()
+            self._removed_seen = head.series_removed
         symbols = list(req.symbols)
         nsym = len(symbols)
         max_t = self.now_ms() + MAX_AHEAD_MS
         errors: list[str] = []
         stats = WriteStats()
         app = head.appender()
+        known = self._known_v2
         for ts in req.timeseries:
-            refs = list(ts.labels_refs)
-            if len(refs) % 2:
-                errors.append(f"parsing labels for series {refs}: invalid labelRefs length {len(refs)}")
-                self.samples_with_invalid_labels += len(ts.samples) + len(ts.histograms)
-                continue
-            bad = next(((refs[i], refs[i + 1]) for i in range(0, len(refs), 2)
-                        if refs[i] >= nsym or refs[i + 1] >= nsym), None)
-            if bad is not None:
-                errors.append(f"parsing labels for series {refs}: labelRefs {bad[0]} (name) = {bad[1]} (value) "
-                              f"outside of symbols table (size {nsym})")
-                self.samples_with_invalid_labels += len(ts.samples) + len(ts.histograms)
-                continue
-            md = ts.metadata
-            if md.unit_ref >= nsym or md.help_ref >= nsym:
-                which, ref = ("unit_ref", md.unit_ref) if md.unit_ref >= nsym else ("help_ref", md.help_ref)
-                errors.append(f"parsing metadata for series {refs}: metadata {which} {ref} outside of symbols "
-                              f"table (size {nsym})")
-                continue
-            pairs = [(symbols[refs[i]], symbols[refs[i + 1]]) for i in range(0, len(refs), 2)]
-            labels, dup = _normalize(pairs)
-            if labels is None:
-                shown = _labels_str(sorted(pairs))
-                if dup == "invalid":
-                    errors.append(f"invalid metric name or labels, got {shown}")
-                else:
-                    errors.append(f"invalid labels for series, labels {shown}, duplicated label {dup}")
-                self.samples_with_invalid_labels += len(ts.samples) + len(ts.histograms)
-                continue
-            if not ts.samples and not ts.histograms:
-                errors.append(f"TimeSeries must contain at least one sample or histogram for series "
-                              f"{_labels_str(labels)}")
-                continue
-            series = head.series_for(labels) if ts.samples else None
-            for s in ts.samples:
-                t = s.timestamp
+            refs = ts.labels_refs
+            key: tuple[str, ...] | None = None
+            series: MemSeries | None = None
+            if len(refs) >= 2 and not len(refs) % 2:
+                try:  # the label strings themselves, gathered in C: the lookup key of a known series
+                    key = itemgetter(*refs)(symbols)
+                except IndexError:
+                    key = None
+                if key is not None:
+                    series = known.get(key)
+            samples = ts.samples
+            if series is None:
+                labels = self._v2_labels(ts, list(refs), symbols, errors)
+                if labels is None:
+                    continue
+                if not samples:
+                    if not ts.histograms:
+                        errors.append("TimeSeries must contain at least one sample or histogram for series "
+                                      f"{_labels_str(labels)}")
+                    else:
+                        stats.histograms += len(ts.histograms)  # accepted and counted, not stored
+                    continue
+                series = head.series_for(labels)
+                if key is not None:
+                    if len(known) > 4 * head.num_series + 100_000:
+                        known.clear()
+                    known[key] = series
+            for smp in samples:
+                t = smp.timestamp
                 try:
                     if t > max_t:
                         raise AppendError("out of bounds: timestamp is too far in the future")
-                    assert series is not None
-                    app.append(series, t, s.value)
+                    app.append(series, t, smp.value)
                     stats.samples += 1
                 except AppendError as exc:
-                    errors.append(f"{exc} for series {_labels_str(labels)}")
-            stats.histograms += len(ts.histograms)
-            stats.exemplars += len(ts.exemplars)
-            if md.type or md.help_ref or md.unit_ref:
-                name = dict(labels).get(_NAME, "")
-                head.set_metadata(name, _V1_TYPES.get(md.type, "unknown"), symbols[md.help_ref],
-                                  symbols[md.unit_ref])
+                    errors.append(f"{exc} for series {_labels_str(series.labels)}")
+            if ts.histograms:
+                stats.histograms += len(ts.histograms)
+            if ts.exemplars:
+                stats.exemplars += len(ts.exemplars)
+            if ts.HasField("metadata"):
+                md = ts.metadata
+                if md.unit_ref >= nsym or md.help_ref >= nsym:
+                    which, ref = ("unit_ref", md.unit_ref) if md.unit_ref >= nsym else ("help_ref", md.help_ref)
+                    errors.append(f"parsing metadata for series {list(refs)}: metadata {which} {ref} outside of "
+                                  f"symbols table (size {nsym})")
+                elif md.type or md.help_ref or md.unit_ref:
+                    name = series.labels[0][1] if series.labels[0][0] == _NAME else ""
+                    head.set_metadata(name, _V1_TYPES.get(md.type, "unknown"), symbols[md.help_ref],
+                                      symbols[md.unit_ref])
         app.commit()
         head.histograms_received += stats.histograms
         head.exemplars_received += stats.exemplars
         return stats, ("\n".join(errors) if errors else None)
+
+    def _v2_labels(self, ts: pb2.TimeSeries, refs: list[int], symbols: list[str],
+                   errors: list[str]) -> Labels | None:
+        """First sight of a 2.0 label set: resolve and validate it (messages as Prometheus's)."""
+        nsym = len(symbols)
+        refused = len(ts.samples) + len(ts.histograms)
+        if len(refs) % 2:
+            errors.append(f"parsing labels for series {refs}: invalid labelRefs length {len(refs)}")
+            self.samples_with_invalid_labels += refused
+            return None
+        bad = next(((refs[i], refs[i + 1]) for i in range(0, len(refs), 2)
+                    if refs[i] >= nsym or refs[i + 1] >= nsym), None)
+        if bad is not None:
+            errors.append(f"parsing labels for series {refs}: labelRefs {bad[0]} (name) = {bad[1]} (value) "
+                          f"outside of symbols table (size {nsym})")
+            self.samples_with_invalid_labels += refused
+            return None
+        pairs = [(symbols[refs[i]], symbols[refs[i + 1]]) for i in range(0, len(refs), 2)]
+        labels, dup = _normalize(pairs)
+        if labels is None:
+            shown = _labels_str(sorted(pairs))
+            if dup == "invalid":
+                errors.append(f"invalid metric name or labels, got {shown}")
+            else:
+                errors.append(f"invalid labels for series, labels {shown}, duplicated label {dup}")
+            self.samples_with_invalid_labels += refused
+            return None
+        return labels
 
 
 _M = TypeVar("_M", pb_lite.RawWriteRequest, pb2.Request)

@@ -219,3 +219,17 @@ async def test_v1_labels_after_samples_and_long_values(client: Any, head: Head) 
         [s] = select(head, name)
         assert dict(s.labels)["long"] == long_value
         assert list(s.ts) == [NOW - 1000, NOW]
+
+
+async def test_v2_repeated_requests_and_histogram_only_series(client: Any, head: Head) -> None:
+    for t in (NOW - 2000, NOW - 1000, NOW):
+        body = v2([({"__name__": "a_total", "job": "x"}, [(t, 1.0)]), ({"__name__": "b_total", "job": "x"}, [(t, 2.0)])])
+        resp = await client.post("/api/v1/write", data=body, headers=V2_HEADERS)
+        assert resp.status == 204 and resp.headers["X-Prometheus-Remote-Write-Samples-Written"] == "2"
+    [a] = select(head, "a_total")
+    assert list(a.ts) == [NOW - 2000, NOW - 1000, NOW]
+    req = pb2.Request(symbols=["", "__name__", "h"])
+    req.timeseries.add(labels_refs=[1, 2]).histograms.add(timestamp=NOW, count_int=1)
+    resp = await client.post("/api/v1/write", data=compress(req.SerializeToString()), headers=V2_HEADERS)
+    assert resp.status == 204 and resp.headers["X-Prometheus-Remote-Write-Histograms-Written"] == "1"
+    assert select(head, "h") == []
