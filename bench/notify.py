@@ -32,7 +32,7 @@ from aiohttp import web
 from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.procs import Managed, free_port, start_alertmanager, wait_http
 
-GROUP_WAIT = 1.0
+GROUP_WAIT = 1
 
 
 class Receiver:

@@ -17,15 +17,23 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import aiohttp
 
 from amclone._version import COMPAT_VERSION
+from amclone.notify import wire
 
 __all__ = ["USER_AGENT", "HttpClient", "HttpResult", "check_status"]
 
 USER_AGENT = f"Alertmanager/{COMPAT_VERSION}"
+
+# Concurrent connections per receiver host. Go opens one per in-flight request (no limit); a
+# burst of thousands of groups then hits the receiver with thousands of connects at once, which
+# costs an event loop far more than reusing a pool of kept-alive connections.
+MAX_CONNS_PER_HOST = 64
+MAX_REDIRECTS = 10  # Go's client gives up after 10
+_REDIRECTS = frozenset((301, 302, 303, 307, 308))
 
 _TLS_VERSIONS = {0x0301: ssl.TLSVersion.TLSv1, 0x0302: ssl.TLSVersion.TLSv1_1, 0x0303: ssl.TLSVersion.TLSv1_2,
                  0x0304: ssl.TLSVersion.TLSv1_3}
@@ -89,16 +97,20 @@ class HttpClient:
         self._proxy_headers = {k: ", ".join(_secret(s) for s in v) for k, v in headers.items()} or None
         self._follow = bool(getattr(http_config, "follow_redirects", True)) if http_config is not None else True
         self._token: tuple[str, float] | None = None
+        self._pool: wire.Pool | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            conn = aiohttp.TCPConnector(ssl=self._ssl, limit=0)
+            conn = aiohttp.TCPConnector(ssl=self._ssl, limit=0, limit_per_host=MAX_CONNS_PER_HOST)
             # No total timeout: as in Go, the flush's deadline bounds every request.
             self._session = aiohttp.ClientSession(connector=conn, timeout=aiohttp.ClientTimeout(total=None),
                                                   auto_decompress=False)
         return self._session
 
     async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -151,13 +163,34 @@ class HttpClient:
 
     async def post(self, url: str, body: bytes, content_type: str = "application/json",
                    headers: Mapping[str, str] | None = None) -> HttpResult:
-        """POST with 0.25's User-Agent; transport errors raise (``aiohttp.ClientError``, OSError)."""
+        """POST with 0.25's User-Agent, following redirects as Go's client does when asked;
+        transport errors raise (``aiohttp.ClientError``, OSError)."""
         h = {"User-Agent": USER_AGENT, "Content-Type": content_type}
         auth = await self._auth_header()
         if auth is not None:
             h["Authorization"] = auth
         if headers:
             h.update(headers)
+        if self._proxy is not None:
+            return await self._post_aiohttp(url, body, h)
+        if self._pool is None:
+            self._pool = wire.Pool(self._ssl, self._server_name, MAX_CONNS_PER_HOST)
+        method = "POST"
+        host = urlsplit(url).hostname
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = await self._pool.request(method, url, h, body)
+            location = resp.headers.get("location")
+            if not self._follow or resp.status not in _REDIRECTS or not location:
+                return HttpResult(resp.status, resp.body)
+            url = urljoin(url, location)
+            if resp.status in (301, 302, 303):
+                method, body = "GET", b""
+                h.pop("Content-Type", None)
+            if urlsplit(url).hostname != host:
+                h.pop("Authorization", None)  # Go drops credentials for another host
+        raise OSError(f"stopped after {MAX_REDIRECTS} redirects")
+
+    async def _post_aiohttp(self, url: str, body: bytes, h: dict[str, str]) -> HttpResult:
         sess = self._get_session()
         kwargs: dict[str, Any] = {}
         if self._server_name:

@@ -32,6 +32,8 @@ log = logging.getLogger("amclone.notify")
 T = TypeVar("T")
 
 # Pre-initialised label values (0.25 NewMetrics; discord and webex are not in the list).
+_RNG = random.Random()  # seeding one per flush would cost more than the rest of the retry stage
+
 PREINITIALISED = ("email", "pagerduty", "wechat", "pushover", "slack", "opsgenie", "webhook", "victorops",
                   "sns", "telegram")
 
@@ -82,7 +84,7 @@ class Backoff:
         self.initial, self.multiplier, self.randomization, self.max_interval = (
             initial, multiplier, randomization, max_interval)
         self.current = initial
-        self._rng = rng or random.Random()
+        self._rng = rng or _RNG
 
     def next(self) -> float:
         delta = self.randomization * self.current

@@ -102,12 +102,8 @@ class WebhookNotifier:
             resp = await self.client.post(self.url, body)
         except (aiohttp.ClientError, OSError) as e:
             return True, RuntimeError(f'Post "{self.url}": {_transport_text(e)}')
-        details = self.url
-        if resp.body:
-            details = f"{self.url}: {resp.body.decode('utf-8', 'replace')}"
-        else:
-            details = f"{self.url}: "
-        return check_status(resp.status, details)
+        # errDetails: the URL and whatever the receiver answered
+        return check_status(resp.status, f"{self.url}: {resp.body.decode('utf-8', 'replace')}")
 
     async def close(self) -> None:
         await self.client.close()
