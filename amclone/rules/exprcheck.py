@@ -23,7 +23,7 @@ import re
 from amclone.labels.regex import RegexError, compile_anchored
 from amclone.promql.errors import PromQLError
 from amclone.promql.parse import parse
-from amclone.template.gotmpl.parser import TemplateError, unquote
+from amclone.template.gotmpl.literals import unquote
 
 _FUNCTION_NAMES = (
     "abs absent absent_over_time acos acosh asin asinh atan atanh avg_over_time ceil changes clamp "
@@ -141,7 +141,7 @@ def _duration_allowed(text: str, mask: list[bool], pos: int) -> bool:
 
 def unquote_string(lit: str) -> str:
     """A PromQL string literal's value: Go's ``strconv.Unquote`` rules, except that single quotes
-    delimit strings (not runes) as in PromQL. Raises ``TemplateError`` (Go's text) if malformed."""
+    delimit strings (not runes) as in PromQL. Raises ``ValueError`` if malformed."""
     if lit[:1] == "'" and len(lit) >= 2:
         lit = '"' + lit[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
     return unquote(lit)
@@ -178,7 +178,7 @@ def _regex_error(text: str) -> str | None:
             compile_anchored(unquote_string(m.group(1)))
         except RegexError as e:
             return f"{position(text, m.start())}: parse error: {e}"
-        except TemplateError:
+        except ValueError:
             continue
     return None
 

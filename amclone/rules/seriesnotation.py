@@ -161,7 +161,10 @@ def parse_metric(text: str) -> dict[str, str]:
         sm = _STRING.match(body, j)
         if sm is None:
             raise NotationError(f"expected a quoted value for label {nm.group()!r} in series {text!r}")
-        labels[nm.group()] = unquote_string(sm.group())
+        try:
+            labels[nm.group()] = unquote_string(sm.group())
+        except ValueError:
+            raise NotationError(f"invalid quoted value for label {nm.group()!r} in series {text!r}") from None
         i = sm.end()
         while i < len(body) and body[i].isspace():
             i += 1

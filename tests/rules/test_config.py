@@ -53,11 +53,11 @@ def test_defaults() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    (b"global: {evalution_interval: 1m}", "yaml: unmarshal errors:\n  line 1: field evalution_interval not found in "
-                                          "type config.plain"),
+    (b"global: {evalution_interval: 1m}", ("yaml: unmarshal errors:\n  line 1: field evalution_interval not found in "
+                                          "type config.plain")),
     (b"global: {evaluation_interval: 1x}", 'not a valid duration string: "1x"'),
-    (b"alerting: {alertmanagers: [{api_version: v3}]}", "expected Alertmanager api version to be one of [v1 v2] "
-                                                        "but got v3"),
+    (b"alerting: {alertmanagers: [{api_version: v3}]}", ("expected Alertmanager api version to be one of [v1 v2] "
+                                                        "but got v3")),
     (b'rule_files: ["a["]', 'invalid rule file path "a["'),
     (b"global: {external_labels: {a-b: c}}", '"a-b" is not a valid label name'),
     (b"nonsense: 1", "yaml: unmarshal errors:\n  line 1: field nonsense not found in type config.plain"),
