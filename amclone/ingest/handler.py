@@ -10,6 +10,7 @@ a worker thread so a large request does not stall the event loop.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -26,6 +27,7 @@ from amclone.ingest.receiver import Receiver, WriteStats
 from amclone.tsdb.head import Head
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = logging.getLogger(__name__)
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -56,6 +58,9 @@ def make_write_handler(head: Head, max_body_bytes: int = MAX_DECODED_SIZE,
             stats, err = rx.write_v2(data)
         except WriteError as exc:
             return _text(exc.status, str(exc), None if msg == V1_MESSAGE else _stats_headers(WriteStats()))
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 (senders retry), never a traceback page
+            log.exception("remote write failed")
+            return _text(500, str(exc))
         if err:
             return _text(400, err, _stats_headers(stats))
         return web.Response(status=204, headers=_stats_headers(stats))

@@ -9,6 +9,7 @@ for that errorType. Queries run in a worker thread so a slow one does not block 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,6 +35,7 @@ from amclone.promql.value import valid_label_name
 from amclone.tsdb.head import Head
 
 MAX_POINTS = 11000
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -82,6 +84,9 @@ class PrometheusAPI:
             raise invalid_param("query", str(exc)) from None
         except PromQLError as exc:
             raise APIError("execution", str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - an engine bug must still answer in the API's form
+            log.exception("query failed")
+            raise APIError("internal", f"unexpected error: {exc}") from None
 
     def _compile_checks(self, form: dict[str, str]) -> tuple[float, int, int | None]:
         """(timeout seconds, result limit, lookback override) from the request."""
