@@ -58,7 +58,7 @@ def make_write_handler(head: Head, max_body_bytes: int = MAX_DECODED_SIZE,
             stats, err = rx.write_v2(data)
         except WriteError as exc:
             return _text(exc.status, str(exc), None if msg == V1_MESSAGE else _stats_headers(WriteStats()))
-        except Exception as exc:  # noqa: BLE001 - a bug answers 500 (senders retry), never a traceback page
+        except Exception as exc:
             log.exception("remote write failed")
             return _text(500, str(exc))
         if err:
