@@ -25,8 +25,12 @@ class Custom(GoType[T]):
     """
 
     def __init__(self, inner: GoType[Any], convert: Callable[[Any, Node], T], zero: Callable[[], T],
-                 type_name: str, go_name: str = "", marshal: Callable[[Any], Any] | None = None) -> None:
+                 type_name: str, go_name: str = "", marshal: Callable[[Any], Any] | None = None,
+                 from_string: Callable[[str], T] | None = None) -> None:
         self.marshal = marshal  # the type's MarshalYAML/MarshalText, when it has one
+        # A quoted "null" bypasses UnmarshalYAML: only string-kind types (and TextUnmarshalers,
+        # whose text path still runs `convert`) take it; the others see a type mismatch.
+        self.from_string = from_string
         self.inner = inner
         self.convert = convert
         self._zero = zero
@@ -34,8 +38,13 @@ class Custom(GoType[T]):
         self.type_name = type_name
 
     def quoted_null(self, d: Decoder, node: Node, current: T) -> tuple[bool, T]:
-        if isinstance(self.inner, Str):  # a named string type: reflect sets it directly
-            return True, self.convert(node.value, node)
+        if self.from_string is not None:
+            try:
+                return True, self.from_string(node.value)
+            except DecodeAbort:
+                raise
+            except ConfigError as e:
+                raise DecodeAbort(e.message, line=e.line or node.line + 1) from None
         return super().quoted_null(d, node, current)
 
     def zero(self) -> T:

@@ -229,8 +229,16 @@ def _go_duration(s: str, node: Node) -> int:
         raise ConfigError(str(e)) from None
 
 
+def parse_text_duration(s: str) -> int:
+    """Pushover's `duration` type: Go's time.ParseDuration through encoding.TextUnmarshaler."""
+    try:
+        return parse_go_duration(s)
+    except DurationError as e:
+        raise ConfigError(str(e)) from None
+
+
 def _text_duration(s: str, node: Node) -> int:
-    return _go_duration(s, node)
+    return parse_text_duration(s)
 
 
 # --- Go types (shared instances) ---------------------------------------------------------
@@ -238,22 +246,24 @@ def _text_duration(s: str, node: Node) -> int:
 STRING = Str()
 STRINGS = Seq(STRING)
 STRING_MAP = Map(STRING)
-SECRET = Custom(Str("config.plain"), lambda s, n: Secret(s), Secret, "config.Secret")
+SECRET = Custom(Str("config.plain"), lambda s, n: Secret(s), Secret, "config.Secret", from_string=Secret)
 AM_URL: Custom[URL | None] = Custom(STRING, _am_url, lambda: None, "config.URL")
 SECRET_URL: Custom[SecretURL | None] = Custom(STRING, _secret_url, lambda: None, "config.SecretURL")
 COMMON_URL = Custom(STRING, _common_url, CommonURL, "config.URL")
 HOST_PORT = Custom(STRING, lambda s, n: split_host_port(s) if s else HostPort(), HostPort, "config.HostPort")
-DURATION = Custom(STRING, lambda s, n: parse_duration(s), int, "model.Duration", marshal=format_model_duration)
+# model.Duration is also an encoding.TextUnmarshaler (common 0.39+): a quoted "null" still parses.
+DURATION = Custom(STRING, lambda s, n: parse_duration(s), int, "model.Duration", marshal=format_model_duration,
+                  from_string=parse_duration)
 REGEXP: Custom[Regexp | None] = Custom(STRING, lambda s, n: compile_regexp(s), lambda: None, "config.Regexp")
 MATCH_REGEXPS = Custom(Map(REGEXP, "config.plain"), _match_regexps, dict, "config.MatchRegexps")
 MATCHERS = Custom(STRINGS, lambda lines, n: parse_matcher_lines(lines), tuple, "config.Matchers")
-LABEL_NAME = Custom(STRING, _label_name, str, "model.LabelName")
+LABEL_NAME = Custom(STRING, _label_name, str, "model.LabelName", from_string=str)
 LABEL_NAMES = Seq(LABEL_NAME, "model.LabelNames")
 INT64 = Int("int64")
 UINT64 = Int("uint64", unsigned=True)
 # Pushover's retry/expire: a Go time.Duration read through encoding.TextUnmarshaler.
 TEXT_DURATION = Custom(Str("config.duration"), _text_duration, int, "config.duration",
-                       marshal=format_go_duration)
+                       marshal=format_go_duration, from_string=parse_text_duration)
 
 
 def format_duration(ns: int) -> str:

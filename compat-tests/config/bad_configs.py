@@ -296,6 +296,30 @@ def _m(s: str) -> str:
     return _H + "".join("      " + line + "\n" for line in s.split("\n")) + _T
 
 
+# A quoted "null" skips UnmarshalYAML in go-yaml: string kinds take it, TextUnmarshalers parse it,
+# other types see a type mismatch.
+QUOTED_NULL_CASES: list[tuple[str, str]] = [
+ ("qn-smarthost", "global:\n  smtp_smarthost: 'null'\n" + R + RCV),
+ ("qn-resolve", "global:\n  resolve_timeout: 'null'\n" + R + RCV),
+ ("qn-equal", R + RCV + "inhibit_rules:\n- equal: ['null']\n"),
+ ("qn-tls", "global:\n  http_config:\n    tls_config: {min_version: 'null'}\n" + R + RCV),
+ ("qn-retry", R + "receivers:\n- name: r\n  pushover_configs:\n  - user_key: u\n    token: t\n    retry: 'null'\n"),
+ ("qn-secret", "global:\n  smtp_auth_password: '~'\n" + R + RCV),
+ ("qn-regex", "route:\n  receiver: r\n  routes:\n  - match_re: {a: 'null'}\n" + RCV),
+ ("qn-matchers", "route:\n  receiver: r\n  routes:\n  - matchers: 'null'\n" + RCV),
+ ("qn-matcher-item", "route:\n  receiver: r\n  routes:\n  - matchers: ['null']\n" + RCV),
+ ("qn-bool", "route:\n  receiver: r\n  routes:\n  - continue: 'null'\n" + RCV),
+ ("qn-int", R + "receivers:\n- name: r\n  telegram_configs:\n  - bot_token: t\n    chat_id: 'null'\n"),
+ ("qn-struct", "global: 'null'\n" + R + RCV),
+ ("qn-seq", R + "  group_by: 'null'\n" + RCV),
+ ("qn-map", "route:\n  receiver: r\n  routes:\n  - match: 'null'\n" + RCV),
+ ("qn-location", R + RCV + "time_intervals:\n- name: a\n  time_intervals:\n  - location: 'null'\n"),
+ ("qn-weekday", R + RCV + "time_intervals:\n- name: a\n  time_intervals:\n  - weekdays: ['~']\n"),
+ ("qn-http", "global:\n  http_config: 'null'\n" + R + RCV),
+ ("qn-tls-struct", "global:\n  http_config:\n    tls_config: '~'\n" + R + RCV),
+]
+
+
 # YAML syntax where libyaml 0.2 (PyYAML's C core) and go-yaml v2 (a libyaml 0.1 port) might part.
 SYNTAX_CASES: list[tuple[str, str]] = [
  ("flow-colon-url", "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: [http://x/*.tmpl]\n"),
