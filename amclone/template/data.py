@@ -216,6 +216,9 @@ def _json_kind(v: Any) -> str:
     return "null"
 
 
+_LAYOUT = '"2006-01-02T15:04:05Z07:00"'
+
+
 def _str(v: Any, where: str) -> str:
     if v is None:
         return ""
@@ -225,6 +228,7 @@ def _str(v: Any, where: str) -> str:
 
 
 def _time(v: Any, where: str) -> GoTime:
+    from amclone.compat.goquote import quote
     from amclone.compat.timefmt import TimeParseError, parse_rfc3339
 
     if v is None:
@@ -234,8 +238,11 @@ def _time(v: Any, where: str) -> GoTime:
     try:
         ns = parse_rfc3339(v)
     except TimeParseError:
-        raise GoError(f'parsing time "{json.dumps(v)}" as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse '
-                      f'{json.dumps(v)[:-1]}" as "2006"') from None
+        raw = '"' + v + '"'
+        if not re.match(r"\d{4}", v):
+            raise GoError(f"parsing time {quote(raw)} as {quote(_LAYOUT)}: cannot parse {quote(v + chr(34))} "
+                          'as "2006"') from None
+        raise GoError(f"parsing time {quote(raw)} as {quote(_LAYOUT)}: cannot parse {quote(raw)}") from None
     m = re.search(r"([+-])(\d\d):(\d\d)$", v)
     if m is None:
         return GoTime(ns, 0, "UTC")
@@ -246,12 +253,38 @@ def _time(v: Any, where: str) -> GoTime:
     return GoTime(ns, off, "")
 
 
+_JSON_CONTEXT = {
+    "Expecting value": "looking for beginning of value",
+    "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+    "Expecting ':' delimiter": "after object key",
+    "Extra data": "after top-level value",
+}
+
+
+def _json_error(text: str, e: json.JSONDecodeError) -> str:
+    """encoding/json's syntax error texts for the common cases."""
+    if e.pos >= len(text.rstrip()):
+        return "unexpected end of JSON input"
+    c = text[e.pos]
+    qc = "'\\''" if c == "'" else ("'\"'" if c == '"' else "'" + _go_quote(c)[1:-1] + "'")
+    ctx = _JSON_CONTEXT.get(e.msg)
+    if ctx is None:
+        ctx = "after object key:value pair" if e.msg == "Expecting ',' delimiter" else "in string literal"
+    return f"invalid character {qc} {ctx}"
+
+
+def _go_quote(s: str) -> str:
+    from amclone.compat.goquote import quote
+
+    return quote(s)
+
+
 def from_json(text: str) -> Data:
     """Decode a --template.data file; raises GoError with encoding/json's message."""
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
-        raise GoError(f"invalid character in JSON: {e.msg}") from None
+        raise GoError(_json_error(text, e)) from None
     if obj is None:
         obj = {}
     if not isinstance(obj, dict):
@@ -261,13 +294,13 @@ def from_json(text: str) -> Data:
     for a in raw_alerts:
         a = a or {}
         alerts.append(Alert(
-            _str(_field(a, "Status"), "Data.alerts.status"),
-            _kv(_field(a, "Labels"), "Data.alerts.labels"),
-            _kv(_field(a, "Annotations"), "Data.alerts.annotations"),
-            _time(_field(a, "StartsAt"), "Data.alerts.startsAt"),
-            _time(_field(a, "EndsAt"), "Data.alerts.endsAt"),
-            _str(_field(a, "GeneratorURL"), "Data.alerts.generatorURL"),
-            _str(_field(a, "Fingerprint"), "Data.alerts.fingerprint"),
+            _str(_field(a, "Status"), "Alert.alerts.status"),
+            _kv(_field(a, "Labels"), "Alert.alerts.labels"),
+            _kv(_field(a, "Annotations"), "Alert.alerts.annotations"),
+            _time(_field(a, "StartsAt"), "Alert.alerts.startsAt"),
+            _time(_field(a, "EndsAt"), "Alert.alerts.endsAt"),
+            _str(_field(a, "GeneratorURL"), "Alert.alerts.generatorURL"),
+            _str(_field(a, "Fingerprint"), "Alert.alerts.fingerprint"),
         ))
     n = len(alerts)
     if n:

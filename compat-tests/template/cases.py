@@ -321,3 +321,9 @@ HTML: list[tuple[str, str, dict[str, Any]]] = [
 
 ALL: list[tuple[str, str, dict[str, Any]]] = (CONSTRUCTS + PARSE_ERRORS + EXEC_ERRORS + BUILTINS + PRINTF
                                                + AMFUNCS + HTML)
+
+DATA_ERRORS: list[tuple[str, str, dict[str, Any]]] = [
+    (f"d-{name}", "x", {"data": f"bad/{name}.json"})
+    for name in ("truncated", "char", "labeltype", "time", "array", "receiver")
+]
+ALL += DATA_ERRORS
