@@ -102,7 +102,8 @@ class Head:
         self._pairs: dict[tuple[str, str], tuple[str, str]] = {}  # shared (name, value) tuples
         self._next_ref = 1
         self._generation = 0
-        self._select_cache: dict[tuple[tuple[str, str, str], ...], tuple[int, list[MemSeries]]] = {}
+        self._select_cache: dict[tuple[tuple[str, str, str], ...], tuple[tuple[int, ...], list[MemSeries]]] = {}
+        self._drops = 0  # series ever dropped (see _validity)
         self._lock = threading.RLock()
         # Held by every writer (remote write requests, rule results): a series takes one appender
         # at a time. Readers never take it (see tsdb.series on why reading is safe meanwhile).
@@ -200,6 +201,7 @@ class Head:
                 self.series_removed += dropped
 
     def _drop(self, s: MemSeries) -> None:
+        self._drops += 1
         del self._by_labels[s.labels]
         del self._by_ref[s.ref]
         for n, v in s.labels:
@@ -221,6 +223,7 @@ class Head:
             self._postings.clear()
             self._pairs.clear()
             self._select_cache.clear()
+            self._drops += 1
             self._generation += 1
             self.max_time = -(1 << 62)
 
@@ -259,20 +262,35 @@ class Head:
             result -= bad
         return result
 
+    def _validity(self, matchers: Sequence[SeriesMatcher]) -> tuple[int, ...]:
+        """What a cached answer for ``matchers`` depends on. With an equality matcher the answer
+        lies inside that label pair's postings, which only grow until a series is dropped: their
+        sizes plus the drop count tell whether it can have changed, so a series appearing under
+        another metric name leaves the cache valid (heads under steady series churn)."""
+        sizes = []
+        for m in matchers:
+            if m.op is MatchOp.EQUAL and m.value:
+                refs = self._postings.get(m.name, {}).get(m.value)
+                sizes.append(0 if refs is None else 1 if isinstance(refs, int) else len(refs))
+        if not sizes:
+            return (self._generation,)
+        return (-1, self._drops, *sizes)
+
     def select_all(self, matchers: Sequence[SeriesMatcher]) -> list[MemSeries]:
         """Series matching every matcher, sorted by labels, regardless of sample times."""
         key = tuple((m.name, m.op.value, m.value) for m in matchers)
         hit = self._select_cache.get(key)
-        gen = self._generation
-        if hit is not None and hit[0] == gen:
+        validity = self._validity(matchers)
+        if hit is not None and hit[0] == validity:
             return hit[1]
         with self._lock:
+            validity = self._validity(matchers)
             by_ref = self._by_ref
             found = [by_ref[r] for r in self._refs_for(matchers)]
         found.sort(key=lambda s: s.labels)
         if len(self._select_cache) > 10000:
             self._select_cache.clear()
-        self._select_cache[key] = (gen, found)
+        self._select_cache[key] = (validity, found)
         return found
 
     def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> Sequence[MemSeries]:

@@ -142,3 +142,15 @@ def test_metrics_collector(head: Head) -> None:
     assert "prometheus_tsdb_head_series 4.0" in text
     assert "prometheus_tsdb_head_samples_appended_total 4.0" in text
     assert "amclone_tsdb_head_bytes_per_series" in text
+
+
+def test_select_cache_survives_unrelated_series(head: Head) -> None:
+    sel = [m("__name__", "=", "up"), m("job", "=~", "api")]
+    first = head.select_all(sel)
+    head.append((("__name__", "other_metric"), ("job", "api")), 2000, 1.0)
+    assert head.select_all(sel) is first  # another metric: still valid
+    head.append((("__name__", "up"), ("instance", "z"), ("job", "api")), 2000, 1.0)
+    again = head.select_all(sel)
+    assert again is not first and names(again) == ["a", "b", "z"]
+    head.truncate(1500)  # drops series whose samples are all older
+    assert names(head.select_all(sel)) == ["z"]
