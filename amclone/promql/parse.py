@@ -42,7 +42,7 @@ def parse(text: str) -> ast.Expr:
     try:
         raw = pp.parse(text)
     except ValueError as exc:
-        raise ParseError(str(exc)) from None
+        raise ParseError(_prometheus_wording(str(exc))) from None
     except BaseException as exc:  # pyo3 panics are BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -75,6 +75,21 @@ def _invalid_utf8_strings(text: str) -> dict[str, str]:
             as_parsed = raw.decode("latin-1")
             out[as_parsed] = raw.decode("utf-8", "surrogateescape")
     return out
+
+
+_TYPE_NAMES = {"matrix": "range vector", "vector": "instant vector", "scalar": "scalar", "string": "string"}
+_QUOTED = re.compile(r"'([^']*)'")
+_TYPES_IN = re.compile(r"expected type (\w+) in call to function '([^']*)', got (\w+)")
+
+
+def _prometheus_wording(message: str) -> str:
+    """The parser library says ``'rate'`` and ``matrix``; Prometheus says ``"rate"`` and ``range vector``."""
+    m = _TYPES_IN.search(message)
+    if m:
+        want, func, got = m.groups()
+        return (f'expected type {_TYPE_NAMES.get(want, want)} in call to function "{func}", '
+                f"got {_TYPE_NAMES.get(got, got)}")
+    return _QUOTED.sub(r'"\1"', message)
 
 
 def _ms(td: timedelta | None) -> int:
