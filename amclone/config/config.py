@@ -20,7 +20,7 @@ from typing import Any
 from amclone.compat.goquote import quote
 from amclone.config.errors import ConfigError, DecodeAbort, GoPanic
 from amclone.config.globalconf import GLOBAL, GlobalConfig, check_global, default_global
-from amclone.config.godecode import Decoder, TypeErrors
+from amclone.config.godecode import Decoder, TypeErrors, recursion_headroom
 from amclone.config.gostruct import Struct, gofield
 from amclone.config.httpconfig import join_dir
 from amclone.config.receivers import RECEIVERS, Receiver, finalize_receiver
@@ -156,6 +156,14 @@ def load(text: str | bytes, filename: str = "", *, extended: bool = False) -> Co
 
 
 def _decode(data: bytes, extended: bool) -> Config:
+    try:
+        with recursion_headroom():
+            return _decode_deep(data, extended)
+    except RecursionError:
+        raise ConfigError("config nests too deeply") from None
+
+
+def _decode_deep(data: bytes, extended: bool) -> Config:
     root = parse(data)
     typ = _config_type(extended)
     if root is None:

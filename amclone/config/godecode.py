@@ -13,8 +13,10 @@ decoding any document follows the same path, and reaches the same first error, a
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from amclone.config.errors import DecodeAbort
@@ -33,6 +35,18 @@ from amclone.config.yamlnode import (
 )
 
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def recursion_headroom(limit: int = 50_000) -> Iterator[None]:
+    """Decoding and marshalling recurse once per level of a route tree; Python 3.11 calls cost
+    no C stack, so a deep (but valid) tree just needs a higher interpreter limit for a moment."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 class TypeErrors(Exception):

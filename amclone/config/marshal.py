@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from amclone.config.godecode import recursion_headroom
 from amclone.config.gostruct import Custom, FieldSpec, Lazy, Ptr, Struct, struct_fields
 from amclone.config.httpconfig import TLS_VERSION
 from amclone.config.receivers.email import with_notifier_headers
@@ -36,11 +37,11 @@ def marshal_yaml(config: Any, *, running: bool = True) -> str:
     With `running` (the default) it is the config as a running Alertmanager reports it: building
     the email notifiers of receivers that routes use adds their default headers to the config.
     """
-    if running:
-        config = as_running(config)
-    tree = _struct(config)
     events: list[Any] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
-    _events(tree, events)
+    with recursion_headroom():
+        if running:
+            config = as_running(config)
+        _events(_struct(config), events)
     events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
     out = yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True, width=80, indent=2)
     return str(out)

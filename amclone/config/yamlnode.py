@@ -123,7 +123,22 @@ class _Builder:
         return root
 
     def _node(self) -> Node:
-        ev = self._take()
+        """One node and everything below it, iteratively (documents may nest arbitrarily deep)."""
+        stack: list[Node] = []
+        while True:
+            ev = self._take()
+            if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = stack.pop()
+            else:
+                node = self._leaf_or_open(ev)
+                if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    stack.append(node)
+                    continue
+            if not stack:
+                return node
+            stack[-1].children.append(node)
+
+    def _leaf_or_open(self, ev: Any) -> Node:
         line, col = ev.start_mark.line, ev.start_mark.column
         if isinstance(ev, yaml.AliasEvent):
             target = self._anchors.get(ev.anchor or "")
@@ -136,19 +151,8 @@ class _Builder:
             n = Node(SCALAR, line, col, tag=ev.tag or "", value=str(ev.value), implicit=bool(ev.implicit[0]))
         elif isinstance(ev, yaml.SequenceStartEvent):
             n = Node(SEQUENCE, line, col, tag=ev.tag or "")
-            self._anchor(ev, n)
-            while not isinstance(self._peek(), yaml.SequenceEndEvent):
-                n.children.append(self._node())
-            self._take()
-            return n
         elif isinstance(ev, yaml.MappingStartEvent):
             n = Node(MAPPING, line, col, tag=ev.tag or "")
-            self._anchor(ev, n)
-            while not isinstance(self._peek(), yaml.MappingEndEvent):
-                n.children.append(self._node())
-                n.children.append(self._node())
-            self._take()
-            return n
         else:  # pragma: no cover - libyaml never yields anything else here
             raise ConfigError(f"yaml: unexpected event {type(ev).__name__}")
         self._anchor(ev, n)

@@ -156,3 +156,18 @@ def test_extended_schema_is_opt_in() -> None:
     assert cfg.receivers[0].msteams_configs[0].send_resolved is True  # type: ignore[attr-defined]
     with pytest.raises(ConfigError, match="one of webhook_url or webhook_url_file must be configured"):
         load(rcv("msteams_configs:\n- title: t"), extended=True)
+
+
+def test_deep_route_trees_load_and_marshal() -> None:
+    from amclone.config import marshal_yaml
+    deep = "route:\n  receiver: r\n" + "".join(
+        "  " * (i + 1) + "routes:\n" + "  " * (i + 1) + "- receiver: r\n" for i in range(300)) + "receivers:\n- name: r\n"
+    cfg = load(deep)
+    assert cfg.route is not None and len(cfg.route.walk()) == 301
+    assert marshal_yaml(cfg).count("receiver: r") == 301
+
+
+def test_validation_errors_know_their_line() -> None:
+    with pytest.raises(ConfigError) as e:
+        load("route:\n  receiver: r\nreceivers:\n- name: r\n- webhook_configs: []\n")
+    assert str(e.value) == "missing name in receiver" and e.value.line == 5
