@@ -106,6 +106,17 @@ def _escapers_for(c: Ctx, node: N.Node) -> tuple[Ctx, list[str]]:
     return c, s
 
 
+def _predefined_misuse(c: Ctx, n: N.ActionNode) -> str:
+    """html or urlquery anywhere but last (or html in an unquoted attribute) is refused."""
+    cmds = n.pipe.cmds
+    for i, cmd in enumerate(cmds):
+        first = cmd.args[0]
+        if isinstance(first, N.IdentifierNode) and first.ident in PREDEFINED:
+            if i < len(cmds) - 1 or (c.state == H.ATTR and c.delim == H.D_SPACE and first.ident == "html"):
+                return first.ident
+    return ""
+
+
 def _ident_cmd(name: str, pipe: N.PipeNode) -> N.CommandNode:
     cmd = N.CommandNode(pipe.pos, pipe.src)
     cmd.args.append(N.IdentifierNode(pipe.pos, pipe.src, name))
@@ -204,6 +215,9 @@ class Escaper:
             if n.pipe.decl:
                 return c, n
             c = nudge(c)
+            bad = _predefined_misuse(c, n)
+            if bad:
+                return Ctx(H.ERROR, err=_err_at(n, f"predefined escaper {_q(bad)} disallowed in template")), n
             c, s = _escapers_for(c, n)
             if c.state == H.ERROR:
                 return c, n

@@ -99,12 +99,15 @@ def _go_float(text: str) -> float | None:
     t = text.replace("_", "")
     try:
         if re.match(r"^[+-]?0[xX]", t):
-            return float.fromhex(t)
-        if re.match(r"^[+-]?(inf|infinity|nan)$", t, re.IGNORECASE):
+            f = float.fromhex(t)
+        elif re.match(r"^[+-]?(inf|infinity|nan)$", t, re.IGNORECASE):
             return None
-        return float(t)
+        else:
+            f = float(t)
     except (ValueError, OverflowError):
         return None
+    # strconv.ParseFloat reports a range error for literals beyond float64.
+    return None if f in (float("inf"), float("-inf")) else f
 
 
 def new_number(pos: int, src: Source, text: str, typ: T) -> NumberNode:
