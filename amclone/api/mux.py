@@ -9,7 +9,6 @@ than left to aiohttp's defaults.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -77,6 +76,14 @@ _STATUS_TEXT = {301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect
                 308: "Permanent Redirect"}
 
 
+_HTML = {"&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;", '"': "&#34;"}
+
+
+def html_escape(s: str) -> str:
+    """Go's html.EscapeString (numeric entities for quotes, unlike Python's html.escape)."""
+    return "".join(_HTML.get(c, c) for c in s)
+
+
 def redirect(request: web.Request, location: str, code: int) -> web.Response:
     """Go's http.Redirect: an HTML body for GET, a content type for GET and HEAD only."""
     headers = {"Location": location}
@@ -84,7 +91,7 @@ def redirect(request: web.Request, location: str, code: int) -> web.Response:
     if request.method in ("GET", "HEAD"):
         headers["Content-Type"] = "text/html; charset=utf-8"
     if request.method == "GET":
-        body = f'<a href="{html.escape(location)}">{_STATUS_TEXT[code]}</a>.\n\n'.encode()
+        body = f'<a href="{html_escape(location)}">{_STATUS_TEXT[code]}</a>.\n\n'.encode()
     return web.Response(status=code, body=body, headers=headers)
 
 
@@ -115,6 +122,8 @@ class _Route:
         params: Params = {}
         for i, seg in enumerate(self.segments):
             if seg.startswith("*"):
+                if i >= len(parts):  # "/lib" is not "/lib/*path" (that needs the slash)
+                    return None
                 params[seg[1:]] = "/" + "/".join(parts[i:])
                 return params
             if i >= len(parts):
@@ -179,15 +188,15 @@ class Router:
         if found is not None:
             return found[0], found[1], None
         if any(r.method == method for r in self.routes) and method != "CONNECT" and path != "/":
-            code = 301 if method == "GET" else 308
+            code = 301 if method == "GET" else 307  # httprouter 1.3
             alt = path[:-1] if path.endswith("/") else path + "/"
             if self._lookup(method, alt) is not None or self._param_follows(method, path):
-                return None, {}, redirect(request, _with_query(alt, request), code)
+                return None, {}, redirect(request, with_query(alt, request), code)
             fixed = clean_path(path)
             for cand in (fixed, fixed[:-1] if fixed.endswith("/") else fixed + "/"):
                 for r in self.routes:
                     if r.method == method and r.match(cand, fold=True) is not None:
-                        return None, {}, redirect(request, _with_query(r.canonical(cand), request), code)
+                        return None, {}, redirect(request, with_query(r.canonical(cand), request), code)
         if method == "OPTIONS":
             allow = self.allowed(path, method)
             if allow:
@@ -199,6 +208,8 @@ class Router:
         return None, {}, not_found()
 
 
-def _with_query(path: str, request: web.Request) -> str:
+def with_query(path: str, request: web.Request) -> str:
+    """url.URL{Path: path, RawQuery: r.URL.RawQuery}.String(): the path escaped, the query as sent."""
     p = urlquote(path, safe="/:@!$&'()*+,;=-._~")
-    return p + ("?" + request.query_string if request.query_string else "")
+    raw = request.rel_url.raw_query_string
+    return p + ("?" + raw if raw else "")

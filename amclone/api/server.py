@@ -22,7 +22,7 @@ from aiohttp import web
 
 from amclone.api import swagger
 from amclone.api.metrics import ServerMetrics
-from amclone.api.mux import DropConnection, Router, clean_path, redirect, text_error
+from amclone.api.mux import DropConnection, Router, clean_path, redirect, text_error, with_query
 from amclone.api.netaddr import split_host_port
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError
@@ -131,16 +131,18 @@ class HttpServer:
 
     async def _mux(self, request: web.Request) -> web.StreamResponse:
         path = request.path
-        if request.method != "CONNECT":
-            cleaned = clean_path(path)
-            if cleaned != path:
-                q = "?" + request.rel_url.raw_query_string if request.rel_url.raw_query_string else ""
-                return redirect(request, cleaned + q, 301)
         v2_root = self.api_prefix + "/api/v2/"
-        if path == v2_root[:-1]:
-            return redirect(request, v2_root, 301)
+        if request.method != "CONNECT":
+            # ServeMux.Handler: clean the path; /tree -> /tree/ first, then the cleaning redirect.
+            cleaned = clean_path(path)
+            if cleaned == v2_root[:-1]:
+                return redirect(request, with_query(v2_root, request), 301)
+            if cleaned != path:
+                return redirect(request, with_query(cleaned, request), 301)
         if path.startswith(v2_root):
-            return await self._limit(request, lambda: self._swagger(request, path[len(self.api_prefix):]))
+            raw = request.rel_url.raw_path  # go-swagger names paths as sent (escapes kept)
+            raw = raw.removeprefix(self.api_prefix)
+            return await self._limit(request, lambda: self._swagger(request, path[len(self.api_prefix):], raw))
         return await self._limit(request, lambda: self._route(request, path))
 
     async def _limit(self, request: web.Request, inner: Any) -> web.StreamResponse:
@@ -186,18 +188,18 @@ class HttpServer:
         self.metrics.observe(route.name, request.method, time.perf_counter() - start, size)
         return resp
 
-    async def _swagger(self, request: web.Request, path: str) -> web.StreamResponse:
+    async def _swagger(self, request: web.Request, path: str, raw: str) -> web.StreamResponse:
         pre = swagger.cors_preflight(request)
         if pre is not None:
             return pre
-        resp = await self._guarded(request, lambda: self._swagger_inner(request, path))
+        resp = await self._guarded(request, lambda: self._swagger_inner(request, path, raw))
         swagger.cors_actual(request, resp)
         return resp
 
-    async def _swagger_inner(self, request: web.Request, path: str) -> web.StreamResponse:
+    async def _swagger_inner(self, request: web.Request, path: str, raw: str) -> web.StreamResponse:
         methods, params = _v2_match(self.v2, path[len("/api/v2"):])
         if methods is None:
-            return swagger.error_response(ApiError(404, f"path {path} was not found"))
+            return swagger.error_response(ApiError(404, f"path {raw} was not found"))
         handler = methods.get(request.method)
         if handler is None:
             allow = ",".join(sorted(methods))
