@@ -413,3 +413,4 @@ MORE: list[tuple[str, str, dict[str, Any]]] = [(f"m-{i}", t, {}) for i, t in enu
     "{{ `a\r\nb` }}",
 ])]
 ALL += MORE
+ALL += [("m-depth", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})]

@@ -237,6 +237,8 @@ class Compiler:
             try:
                 fn(s, newdot)
             except RecursionError:
+                # Python's stack runs out long before Go's limit of 100000 nested calls.
+                s.name, s.node = name if s.depth > 1 else saved[0], node
                 s.errorf(f"exceeded maximum template depth ({MAX_DEPTH})")
             s.depth -= 1
             s.name, s.vars, s.node = saved
