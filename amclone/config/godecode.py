@@ -57,24 +57,46 @@ class TypeErrors(Exception):
         self.issues = issues
 
 
+def _allowed_alias_ratio(decodes: int) -> float:
+    """go-yaml's billion-laughs guard: 99% of decodes may come from aliases in small documents,
+    falling to 10% between 400,000 and 4,000,000 decodes."""
+    low, high = 400_000, 4_000_000
+    if decodes <= low:
+        return 0.99
+    if decodes >= high:
+        return 0.10
+    return 0.99 - 0.89 * ((decodes - low) / (high - low))
+
+
 class Decoder:
     """Decoding state: the collected type errors and the alias-recursion guard."""
 
     def __init__(self) -> None:
         self.terrors: list[str] = []
         self._active_aliases: set[int] = set()
+        self._decodes = 0
+        self._alias_decodes = 0
+        self._alias_depth = 0
 
     def decode(self, node: Node, typ: GoType[T], current: T) -> tuple[bool, T]:
         """go-yaml's d.unmarshal: returns (good, new value)."""
+        self._decodes += 1
+        if self._alias_depth:
+            self._alias_decodes += 1
+        if self._alias_decodes > 100 and self._decodes > 1000 and \
+                self._alias_decodes / self._decodes > _allowed_alias_ratio(self._decodes):
+            raise DecodeAbort("yaml: document contains excessive aliasing")
         if node.kind == ALIAS:
             key = id(node)
             if key in self._active_aliases:
                 raise DecodeAbort(f"yaml: anchor '{node.value}' value contains itself", line=node.line + 1)
             self._active_aliases.add(key)
+            self._alias_depth += 1
             try:
                 assert node.alias is not None
                 return self.decode(node.alias, typ, current)
             finally:
+                self._alias_depth -= 1
                 self._active_aliases.discard(key)
         if node.is_null():
             if node.kind == SCALAR and node.tag == "" and not node.implicit:
