@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from amclone.cli.amctl.cmdline import ParseError
+from amclone.cli.amctl.cmdvalues import ParseError
 
 # Operation, then for each documented status: (response name, whether it carries a payload).
 _SPEC: dict[tuple[str, str], dict[int, tuple[str, bool]]] = {

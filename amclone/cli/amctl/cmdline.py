@@ -13,58 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from amclone.compat.duration import parse_go_duration
-
-
-class ParseError(Exception):
-    """A kingpin error: printed as ``amtool: error: <msg>``."""
-
+from amclone.cli.amctl.cmdvalues import (
+    ParseError,
+    existing_file,
+    parse_bool,
+    parse_duration,
+    parse_int,
+    readable_file,
+)
 
 Action = Callable[[Any], None]  # called with the amctl Env (a higher layer)
-
-
-def _parse_bool(s: str) -> bool:
-    if s in ("1", "t", "T", "TRUE", "true", "True"):
-        return True
-    if s in ("0", "f", "F", "FALSE", "false", "False"):
-        return False
-    raise ParseError(f'strconv.ParseBool: parsing "{s}": invalid syntax')
-
-
-def _parse_int(s: str) -> int:
-    # kingpin's IntVar goes through strconv.ParseFloat and truncates.
-    try:
-        return int(float(s))
-    except ValueError:
-        raise ParseError(f'strconv.ParseFloat: parsing "{s}": invalid syntax') from None
-
-
-def _parse_duration(s: str) -> int:
-    try:
-        return parse_go_duration(s)
-    except ValueError as e:
-        raise ParseError(str(e)) from None
-
-
-def _existing_file(s: str) -> str:
-    import os
-
-    if not os.path.exists(s):
-        raise ParseError(f"path '{s}' does not exist")
-    if os.path.isdir(s):
-        raise ParseError(f"'{os.path.basename(s.rstrip('/')) or s}' is a directory")
-    return s
-
-
-def _readable_file(s: str) -> str:
-    """kingpin FileVar opens the file at parse time; its error is os.OpenFile's."""
-    try:
-        with open(s, "rb"):
-            return s
-    except OSError as e:
-        reason = {2: "no such file or directory", 13: "permission denied",
-                  21: "is a directory"}.get(e.errno or 0, (e.strerror or str(e)).lower())
-        raise ParseError(f"open {s}: {reason}") from None
 
 
 @dataclass
@@ -90,17 +48,17 @@ class Flag:
 
     def convert(self, raw: str) -> Any:
         if self.kind == "bool":
-            return _parse_bool(raw)
+            return parse_bool(raw)
         if self.kind == "enum" and raw not in self.options:
             raise ParseError(f"enum value must be one of {','.join(self.options)}, got '{raw}'")
         if self.kind == "duration":
-            return _parse_duration(raw)
+            return parse_duration(raw)
         if self.kind == "int":
-            return _parse_int(raw)
+            return parse_int(raw)
         if self.kind == "existingfile":
-            return _existing_file(raw)
+            return existing_file(raw)
         if self.kind == "file":
-            return _readable_file(raw)
+            return readable_file(raw)
         if self.kind == "url":
             from amclone.cli.amctl.client import parse_url
 
@@ -133,7 +91,7 @@ class Arg:
 
     def convert(self, raw: str) -> Any:
         if self.kind in ("existingfile", "existingfiles"):
-            return _existing_file(raw)
+            return existing_file(raw)
         return raw
 
 

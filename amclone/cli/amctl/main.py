@@ -16,12 +16,12 @@ from amclone.cli.amctl.cmdline import (
     Command,
     Context,
     Flag,
-    ParseError,
     parse,
     set_defaults,
     set_values,
     validate_required,
 )
+from amclone.cli.amctl.cmdvalues import ParseError
 from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
 from amclone.cli.amctl.usage import render, render_long
 
