@@ -29,7 +29,24 @@ from amclone.config.timeintervals import NamedTimeInterval
 from amclone.config.types import URL, HostPort, Regexp, Secret, SecretURL
 
 __all__ = [
-    "Config", "ConfigError", "Coordinator", "GlobalConfig", "GoPanic", "HostPort", "InhibitRule",
-    "NamedTimeInterval", "Receiver", "Regexp", "Route", "Secret", "SecretURL", "URL", "config_hash", "load",
-    "load_file", "marshal_yaml", "resolve_filepaths", "template_files",
+    "URL",
+    "Config",
+    "ConfigError",
+    "Coordinator",
+    "GlobalConfig",
+    "GoPanic",
+    "HostPort",
+    "InhibitRule",
+    "NamedTimeInterval",
+    "Receiver",
+    "Regexp",
+    "Route",
+    "Secret",
+    "SecretURL",
+    "config_hash",
+    "load",
+    "load_file",
+    "marshal_yaml",
+    "resolve_filepaths",
+    "template_files",
 ]
