@@ -111,9 +111,9 @@ def _predefined_misuse(c: Ctx, n: N.ActionNode) -> str:
     cmds = n.pipe.cmds
     for i, cmd in enumerate(cmds):
         first = cmd.args[0]
-        if isinstance(first, N.IdentifierNode) and first.ident in PREDEFINED:
-            if i < len(cmds) - 1 or (c.state == H.ATTR and c.delim == H.D_SPACE and first.ident == "html"):
-                return first.ident
+        if isinstance(first, N.IdentifierNode) and first.ident in PREDEFINED and (
+                i < len(cmds) - 1 or (c.state == H.ATTR and c.delim == H.D_SPACE and first.ident == "html")):
+            return first.ident
     return ""
 
 
