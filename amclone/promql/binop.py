@@ -243,7 +243,9 @@ class BinaryNode(Node):
                 seen.add(metric)
             if not keep and not rb:
                 continue
-            out.append(Sample(metric, value, rb))
+            # Prometheus (delayed name removal on) resets the mark here, so `rate(a[1m]) > rate(b[1m])`
+            # would come out named `a`; keeping it gives what Prometheus without the flag returns.
+            out.append(Sample(metric, value, rb or ls.drop_name))
         return out
 
     def _vector_scalar(self, vec: Vector, scalar: float, swap: bool) -> Vector:
