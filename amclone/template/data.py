@@ -81,6 +81,9 @@ class Alert(GoStruct):
     __slots__ = ("Annotations", "EndsAt", "Fingerprint", "GeneratorURL", "Labels", "StartsAt", "Status")
     go_type = "template.Alert"
     go_comparable = False  # it holds maps
+    json_names: ClassVar[dict[str, str]] = {
+        "Status": "status", "Labels": "labels", "Annotations": "annotations", "StartsAt": "startsAt",
+        "EndsAt": "endsAt", "GeneratorURL": "generatorURL", "Fingerprint": "fingerprint"}
     go_fields = ("Status", "Labels", "Annotations", "StartsAt", "EndsAt", "GeneratorURL", "Fingerprint")
 
     def __init__(self, status: str, labels: KV, annotations: KV, starts_at: GoTime, ends_at: GoTime,
@@ -124,6 +127,10 @@ AlertList.go_methods = {}
 
 class Data(GoStruct):
     go_comparable = False
+    json_names: ClassVar[dict[str, str]] = {
+        "Receiver": "receiver", "Status": "status", "Alerts": "alerts", "GroupLabels": "groupLabels",
+        "CommonLabels": "commonLabels", "CommonAnnotations": "commonAnnotations",
+        "ExternalURL": "externalURL"}
     __slots__ = (
         "Alerts",
         "CommonAnnotations",

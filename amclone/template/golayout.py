@@ -4,6 +4,11 @@ in the order Go's ``nextStdChunk`` recognises them, so that user layouts format 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from amclone.template.gotime import GoTime
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
 _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -156,3 +161,145 @@ def format_time(layout: str, c: Civil, frac: int, off: int, zone: str) -> str:
             else:
                 out.append(tok[0] + fs)
     return "".join(out)
+
+
+def parse_time(layout: str, value: str) -> GoTime:
+    """time.ParseInLocation(layout, value, time.UTC) for the common layout elements; raises
+    ValueError with Go's message."""
+    import calendar
+
+    from amclone.compat.goquote import quote
+    from amclone.template.gotime import GoTime as _GoTime
+
+    def fail(rest: str, tok: str) -> ValueError:
+        return ValueError(f"parsing time {quote(value)} as {quote(layout)}: cannot parse {quote(rest)} as "
+                          f"{quote(tok)}")
+
+    year, month, day, hour, minute, sec, frac, off, pm = 1, 1, 1, 0, 0, 0, 0, 0, None
+    i = 0
+    v = value
+    while True:
+        start, tok, end = _next_chunk(layout, i)
+        lit = layout[i:start]
+        if not v.startswith(lit):
+            raise fail(v, lit)
+        v = v[len(lit):]
+        if tok == "":
+            if v:
+                raise ValueError(f"parsing time {quote(value)}: extra text: {quote(v)}")
+            break
+        i = end
+
+        def num(width: int, exact: bool = True, tok: str = tok) -> int:
+            nonlocal v
+            j = 0
+            while j < len(v) and v[j].isdigit() and (j < width or not exact):
+                j += 1
+            if j == 0 or (exact and j != width):
+                raise fail(v, tok)
+            n, v = int(v[:j]), v[j:]
+            return n
+        if tok == "2006":
+            year = num(4)
+        elif tok == "06":
+            y = num(2)
+            year = y + (1900 if y >= 69 else 2000)
+        elif tok in ("01", "02", "15", "03", "04", "05"):
+            n = num(2)
+            if tok == "01":
+                month = n
+            elif tok == "02":
+                day = n
+            elif tok in ("15", "03"):
+                hour = n
+            elif tok == "04":
+                minute = n
+            else:
+                sec = n
+        elif tok in ("1", "2", "3", "4", "5", "_2"):
+            if tok == "_2" and v.startswith(" "):
+                v = v[1:]
+            n = num(2, exact=False)
+            if tok == "1":
+                month = n
+            elif tok in ("2", "_2"):
+                day = n
+            elif tok == "3":
+                hour = n
+            elif tok == "4":
+                minute = n
+            else:
+                sec = n
+        elif tok in ("January", "Jan"):
+            for m, name in enumerate(_MONTHS, 1):
+                cand = name if tok == "January" else name[:3]
+                if v.lower().startswith(cand.lower()):
+                    month, v = m, v[len(cand):]
+                    break
+            else:
+                raise fail(v, tok)
+        elif tok in ("Monday", "Mon"):
+            for name in _DAYS:
+                cand = name if tok == "Monday" else name[:3]
+                if v.lower().startswith(cand.lower()):
+                    v = v[len(cand):]
+                    break
+            else:
+                raise fail(v, tok)
+        elif tok in ("PM", "pm"):
+            if v[:2].upper() not in ("AM", "PM"):
+                raise fail(v, tok)
+            pm, v = v[:2].upper() == "PM", v[2:]
+        elif tok == "MST":
+            j = 0
+            while j < len(v) and v[j].isalpha() and v[j].isupper():
+                j += 1
+            if j < 3:
+                raise fail(v, tok)
+            v = v[j:]
+        elif tok[0] in "-Z":
+            if tok[0] == "Z" and v.startswith("Z"):
+                v = v[1:]
+                continue
+            if not v or v[0] not in "+-":
+                raise fail(v, tok)
+            sign = -1 if v[0] == "-" else 1
+            v = v[1:]
+            h = num(2)
+            m = s_ = 0
+            if tok.endswith(("07:00", "07:00:00")):
+                if not v.startswith(":"):
+                    raise fail(v, tok)
+                v = v[1:]
+                m = num(2)
+            elif tok.endswith(("0700", "070000")):
+                m = num(2)
+            if tok.endswith(("070000", "07:00:00")):
+                if tok.endswith("07:00:00"):
+                    v = v.removeprefix(":")
+                s_ = num(2)
+            off = sign * (h * 3600 + m * 60 + s_)
+        elif tok[0] in ".,":
+            if not v.startswith((".", ",")):
+                if tok[1] == "9":
+                    continue
+                raise fail(v, tok)
+            j = 1
+            while j < len(v) and v[j].isdigit():
+                j += 1
+            digits = v[1:j]
+            if tok[1] == "0" and len(digits) != len(tok) - 1:
+                raise fail(v, tok)
+            frac, v = int((digits + "000000000")[:9] or 0), v[j:]
+        else:
+            raise fail(v, tok)
+    if pm is not None:
+        if hour > 12:
+            raise ValueError(f"parsing time {quote(value)}: hour out of range")
+        hour = hour % 12 + (12 if pm else 0)
+    if not (1 <= month <= 12):
+        raise ValueError(f"parsing time {quote(value)}: month out of range")
+    if not (1 <= day <= calendar.monthrange(year, month)[1]) or hour > 23 or minute > 59 or sec > 59:
+        raise ValueError(f"parsing time {quote(value)}: day out of range")
+    secs = calendar.timegm((year, month, day, hour, minute, sec, 0, 0, 0)) - off
+    return _GoTime(secs * 1_000_000_000 + frac, off, "UTC" if off == 0 else "")

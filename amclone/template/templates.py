@@ -95,9 +95,15 @@ class Template:
         return [n for n in self.text.names() if n]
 
 
-def from_globs(*patterns: str, funcs: dict[str, Func] | None = None) -> Template:
-    """Load the defaults, then every file each glob matches, in order; raises TemplateError."""
+def from_globs(*patterns: str, funcs: dict[str, Func] | None = None, later_funcs: bool = False) -> Template:
+    """Load the defaults, then every file each glob matches, in order; raises TemplateError.
+    `later_funcs` adds the functions of Alertmanager releases after 0.25 (trimSpace, date, tz...)."""
     fmap = dict(FUNCS)
+    if later_funcs:
+        from amclone.template.funcs_later import LATER_FUNCS
+
+        fmap.update(LATER_FUNCS)
+        funcs = {**(funcs or {}), **LATER_FUNCS}
     if funcs:
         fmap.update(funcs)
     sets = []
