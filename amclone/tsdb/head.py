@@ -27,9 +27,11 @@ class Querier(Protocol):
 
     def select(self, matchers: Sequence[SeriesMatcher], mint: int, maxt: int) -> Sequence[MemSeries]: ...
 
-    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
+    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = (), mint: int = ...,
+                    maxt: int = ...) -> list[str]: ...
 
-    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]: ...
+    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = (), mint: int = ...,
+                     maxt: int = ...) -> list[str]: ...
 
 
 def _as_set(refs: int | set[int] | None) -> set[int]:
@@ -306,27 +308,35 @@ class Head:
                 out.append(s)
         return out
 
-    def _matching(self, matcher_sets: Sequence[Sequence[SeriesMatcher]]) -> Iterable[MemSeries]:
+    def _matching(self, matcher_sets: Sequence[Sequence[SeriesMatcher]], mint: int,
+                  maxt: int) -> Iterable[MemSeries]:
         if not matcher_sets:
-            return list(self._by_ref.values())
-        seen: dict[int, MemSeries] = {}
-        for ms in matcher_sets:
-            for s in self.select_all(ms):
-                seen[s.ref] = s
-        return seen.values()
+            found: Iterable[MemSeries] = list(self._by_ref.values())
+        else:
+            seen: dict[int, MemSeries] = {}
+            for ms in matcher_sets:
+                for s in self.select_all(ms):
+                    seen[s.ref] = s
+            found = seen.values()
+        if mint <= UNBOUNDED_MIN and maxt >= UNBOUNDED_MAX:
+            return found
+        return [s for s in found if not s.empty() and s.min_time() <= maxt and s.max_time() >= mint]
 
-    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]:
-        if not matchers:
+    def label_names(self, matchers: Sequence[Sequence[SeriesMatcher]] = (), mint: int = UNBOUNDED_MIN,
+                    maxt: int = UNBOUNDED_MAX) -> list[str]:
+        """Label names of the matching series with samples in ``[mint, maxt]`` (all by default)."""
+        if not matchers and mint <= UNBOUNDED_MIN and maxt >= UNBOUNDED_MAX:
             return sorted(self._postings)
         names: set[str] = set()
-        for s in self._matching(matchers):
+        for s in self._matching(matchers, mint, maxt):
             names.update(n for n, _ in s.labels)
         return sorted(names)
 
-    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = ()) -> list[str]:
-        if not matchers:
+    def label_values(self, name: str, matchers: Sequence[Sequence[SeriesMatcher]] = (),
+                     mint: int = UNBOUNDED_MIN, maxt: int = UNBOUNDED_MAX) -> list[str]:
+        if not matchers and mint <= UNBOUNDED_MIN and maxt >= UNBOUNDED_MAX:
             return sorted(self._postings.get(name, {}))
-        values = {v for s in self._matching(matchers) for n, v in s.labels if n == name}
+        values = {v for s in self._matching(matchers, mint, maxt) for n, v in s.labels if n == name}
         return sorted(values)
 
     # --- figures about itself ------------------------------------------------------------------

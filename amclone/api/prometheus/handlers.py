@@ -32,7 +32,7 @@ from amclone.compat import gojson
 from amclone.promql.engine import Engine, Result
 from amclone.promql.errors import ParseError, PromQLError, QueryTimeout
 from amclone.promql.value import valid_label_name
-from amclone.tsdb.head import Head
+from amclone.tsdb.head import UNBOUNDED_MAX, UNBOUNDED_MIN, Head
 
 MAX_POINTS = 11000
 log = logging.getLogger(__name__)
@@ -182,8 +182,8 @@ class PrometheusAPI:
 
     async def labels(self, form: dict[str, str], matches: list[str], _r: web.Request) -> str:
         limit = parse_limit(form.get("limit", ""))
-        self._range(form)
-        names = self.head.label_names(parse_matchers(matches))
+        start, end = self._range(form)
+        names = self.head.label_names(parse_matchers(matches), *_bounds(start, end))
         return self._strings(names, limit)
 
     async def label_values(self, form: dict[str, str], matches: list[str], request: web.Request) -> str:
@@ -193,8 +193,8 @@ class PrometheusAPI:
         if not valid_label_name(name):
             raise APIError("bad_data", f"invalid label name: {gojson.dumps(name)}")
         limit = parse_limit(form.get("limit", ""))
-        self._range(form)
-        values = self.head.label_values(name, parse_matchers(matches))
+        start, end = self._range(form)
+        values = self.head.label_values(name, parse_matchers(matches), *_bounds(start, end))
         return self._strings(values, limit)
 
     def _strings(self, items: list[str], limit: int) -> str:
@@ -241,6 +241,11 @@ class PrometheusAPI:
 
     async def buildinfo(self, _f: dict[str, str], _m: list[str], _r: web.Request) -> str:
         return encode.success(gojson.dumps(self.build_info))
+
+
+def _bounds(start: int, end: int) -> tuple[int, int]:
+    """The API's MinTime/MaxTime mean "no bound" to the head."""
+    return (UNBOUNDED_MIN if start <= MIN_TIME_MS else start, UNBOUNDED_MAX if end >= MAX_TIME_MS else end)
 
 
 def _unescape(name: str) -> str:

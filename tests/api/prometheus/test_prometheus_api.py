@@ -141,3 +141,10 @@ async def test_lookback_delta_and_timeout_params(client: Any) -> None:
 async def test_query_exemplars_is_empty(client: Any) -> None:
     assert (await get(client, "/api/v1/query_exemplars", query="up"))[1] == {"status": "success", "data": []}
     assert (await get(client, "/api/v1/query_exemplars", query="up{"))[1]["errorType"] == "bad_data"
+
+
+async def test_labels_within_time_range(client: Any, head: Head) -> None:
+    head.append((("__name__", "late"), ("zone", "eu")), 10_000_000, 1.0)
+    assert "zone" in (await get(client, "/api/v1/labels"))[1]["data"]
+    assert "zone" not in (await get(client, "/api/v1/labels", start="0", end="200"))[1]["data"]
+    assert (await get(client, "/api/v1/label/__name__/values", start="9000"))[1]["data"] == ["late"]
