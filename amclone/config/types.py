@@ -168,6 +168,8 @@ def parse_duration(s: str) -> int:
     try:
         return parse_model_duration(s)
     except DurationError as e:
+        if str(e).startswith("not a valid duration string"):  # Go formats it with %q
+            raise ConfigError(f"not a valid duration string: {quote(s)}") from None
         raise ConfigError(str(e)) from None
 
 

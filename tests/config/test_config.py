@@ -171,3 +171,9 @@ def test_validation_errors_know_their_line() -> None:
     with pytest.raises(ConfigError) as e:
         load("route:\n  receiver: r\nreceivers:\n- name: r\n- webhook_configs: []\n")
     assert str(e.value) == "missing name in receiver" and e.value.line == 5
+
+
+def test_duration_errors_quote_like_go() -> None:
+    with pytest.raises(ConfigError) as e:
+        load(BASE.replace("receiver: r\n", 'receiver: r\n  group_wait: 5m "x"\n', 1))
+    assert str(e.value) == 'not a valid duration string: "5m \\"x\\""'
