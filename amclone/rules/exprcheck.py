@@ -42,6 +42,8 @@ KEYWORDS = frozenset(_KEYWORD_NAMES.split())
 
 _IDENT_CALL = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*(?=\s*\()")
 _DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+_OFFSET_NUMBER = re.compile(r"(?i:\boffset)\s*-?\s*([0-9]+(?:\.[0-9]*)?)(?![0-9a-zA-Z_.])")
+_START_END_CALL = re.compile(r"(?:start|end)\s*\(")
 _BARE_RANGE = re.compile(r"\[\s*([0-9]+)\s*[\]:]")
 RENAMED = {"holt_winters": "double_exponential_smoothing"}
 
@@ -118,11 +120,30 @@ def dialect_error(text: str) -> tuple[int, str] | None:
         if mask[m.start()]:
             found.append((m.start(1), "missing unit character in duration"))
             break
+    for m in _OFFSET_NUMBER.finditer(text):
+        if mask[m.start()]:
+            found.append((m.start(1), f'unexpected number "{m.group(1)}" in offset, expected duration'))
+            break
+    for m in _START_END_CALL.finditer(text):
+        if mask[m.start()] and not _preceded_by_ident(text, m.start()) and not text[:m.start()].rstrip().endswith("@"):
+            found.append((m.end() - 1, 'unexpected "("'))
+            break
     for m in _DURATION.finditer(text):
         if mask[m.start()] and not _preceded_by_ident(text, m.start()) and not _duration_allowed(text, mask, m.start()):
-            found.append((m.start(), f'unexpected duration "{m.group()}"'))
+            found.append(_unexpected_duration(text, m.start(), m.group()))
             break
     return min(found) if found else None
+
+
+def _unexpected_duration(text: str, pos: int, token: str) -> tuple[int, str]:
+    """2.42's words depend on what comes before: ``@`` wants a timestamp, and after a comma
+    its parser's error recovery blames the comma."""
+    before = text[:pos].rstrip()
+    if before.endswith("@"):
+        return pos, f'unexpected duration "{token}" in @, expected timestamp'
+    if before.endswith(","):
+        return len(before) - 1, "trailing commas not allowed in function call args"
+    return pos, f'unexpected duration "{token}"'
 
 
 def _duration_allowed(text: str, mask: list[bool], pos: int) -> bool:
@@ -147,11 +168,12 @@ def unquote_string(lit: str) -> str:
     return unquote(lit)
 
 
-_UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: '(.)'$", re.DOTALL)
-_UNKNOWN_FUNC = re.compile(r"^unknown function with name '([^']*)'$")
+# The adapter's wording has changed over time (quotes, type names): accept either form.
+_UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: ['\"](.)['\"]$", re.DOTALL)
+_UNKNOWN_FUNC = re.compile(r"^unknown function with name ['\"]([^'\"]*)['\"]$")
 _REGEX_MATCHER = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*\s*[=!]~\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)""")
 _AT_EOF = {"unclosed left parenthesis", "unclosed left bracket", "unclosed left brace"}
-_TYPE = re.compile(r"^expected type (\w+) in call to function '([^']+)', got (\w+)$")
+_TYPE = re.compile(r"^expected type (\w+(?: vector)?) in call to function ['\"]([^'\"]+)['\"], got (\w+(?: vector)?)$")
 _TYPE_NAMES = {"matrix": "range vector", "vector": "instant vector", "scalar": "scalar", "string": "string"}
 
 # Parser messages known to differ from Prometheus 2.42's (kept for the report and the tests).
@@ -183,13 +205,18 @@ def _regex_error(text: str) -> str | None:
     return None
 
 
+def _rune_q(c: str) -> str:
+    return "'\\''" if c == "'" else "'\\\\'" if c == "\\" else f"'{c}'"
+
+
 def _reword(text: str, msg: str) -> str:
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
         mask = code_mask(text)
         for i, c in enumerate(text):
             if mask[i] and c == m.group(2):
-                return f"{position(text, i)}: parse error: {msg}"
+                # %q of a Go rune: single quotes, whatever the adapter prints.
+                return f"{position(text, i)}: parse error: unexpected character{m.group(1) or ''}: {_rune_q(c)}"
     m = _UNKNOWN_FUNC.match(msg)
     if m is not None:
         found = unknown_function(text)

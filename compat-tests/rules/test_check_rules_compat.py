@@ -13,15 +13,15 @@ starts to match fails the test so the list stays true.
 from __future__ import annotations
 
 import csv
-import io
-import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from amclone.cli.amctl.env import Env, Exit
-from amclone.cli.amctl.main import run as amctl_run
 from amclone.testing.procs import SHARED
+
+sys.path.insert(0, str(Path(__file__).parent))
+from checkrun import amctl_check, promtool_check
 
 HERE = Path(__file__).parent
 CORPUS = SHARED / "corpus" / "rules"
@@ -33,24 +33,8 @@ PROMQL_WORDING = {
     "33_promql_empty_selector.yml": "parse error: vector selector must contain at least one non-empty matcher",
     "40_block_promql_multiline.yml": "parse error: invalid promql query",
     "46_promql_trailing_identifier.yml": "parse error: invalid promql query",
-    "62_promql_unclosed_bracket.yml": "parse error: unexpected character inside brackets: ')'",
+    "62_promql_unclosed_bracket.yml": 'parse error: unexpected character inside brackets: ")"',
 }
-
-
-def promtool_check(promtool: str, cwd: Path, *args: str) -> tuple[int, str, str]:
-    p = subprocess.run([promtool, "check", "rules", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                       check=False)
-    return p.returncode, p.stdout, p.stderr
-
-
-def amctl_check(cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    monkeypatch.chdir(cwd)
-    try:
-        code = amctl_run(["check", "rules", *args], Env(out=out, err=err))
-    except Exit as e:
-        code = e.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def _files(folder: Path) -> list[str]:
