@@ -149,6 +149,7 @@ scrape_configs:
 remote_write:
   - url: http://127.0.0.1:{ours.port}/api/v1/write
     queue_config: {{batch_send_deadline: 200ms, max_samples_per_send: 500}}
+    metadata_config: {{send_interval: 2s}}
 """)
     prom = Managed([prometheus_bin, f"--config.file={tmp_path / 'prometheus.yml'}",
                     f"--storage.tsdb.path={tmp_path / 'data'}", f"--web.listen-address=127.0.0.1:{prom_port}"],
@@ -181,6 +182,14 @@ remote_write:
             w, g = normalise(want["data"]), normalise(got["data"])
             if not same(w, g):
                 mismatches.append(f"range {expr}:\n  prometheus {w}\n  amclone    {g}")
+        for path in ("/api/v1/series?match[]=test_requests_total", "/api/v1/series?match[]=%7Bjob%3D%22test%22%7D",
+                     "/api/v1/labels", "/api/v1/labels?match[]=test_gauge", "/api/v1/label/code/values",
+                     "/api/v1/label/__name__/values", "/api/v1/label/le/values?match[]=test_latency_seconds_bucket", "/api/v1/metadata",
+                     "/api/v1/metadata?metric=test_gauge"):
+            want = await asyncio.to_thread(fetch, f"http://127.0.0.1:{prom_port}{path}")
+            got = await asyncio.to_thread(fetch, f"http://127.0.0.1:{ours.port}/prometheus{path}")
+            if want != got:
+                mismatches.append(f"{path}:\n  prometheus {want}\n  amclone    {got}")
         assert not mismatches, "\n".join(mismatches)
     finally:
         prom.stop()
