@@ -296,6 +296,15 @@ def _m(s: str) -> str:
     return _H + "".join("      " + line + "\n" for line in s.split("\n")) + _T
 
 
+# Go's time.ParseDuration messages (unit scanning, time.quote) for Pushover's retry/expire.
+GO_DURATION_CASES: list[tuple[str, str]] = [
+    (f"pushover-retry-{i}", R + "receivers:\n- name: r\n  pushover_configs:\n  - user_key: u\n    token: t\n"
+     f"    retry: {v}\n")
+    for i, v in enumerate(["'30'", "abc", "1.5.5h", "-1m", "5m3", ".h", "1e3s", "100000000000h", "'5 m'",
+                           "5éms", "'5x\"'", "1h1h", "'+5s'", "'-'", "'.'"])
+]
+
+
 # A quoted "null" skips UnmarshalYAML in go-yaml: string kinds take it, TextUnmarshalers parse it,
 # other types see a type mismatch.
 QUOTED_NULL_CASES: list[tuple[str, str]] = [

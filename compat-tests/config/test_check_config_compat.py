@@ -19,7 +19,7 @@ from amclone.cli.amctl.check_config import run
 from amclone.testing.procs import SHARED
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bad_configs import CASES, EDGE_CASES, QUOTED_NULL_CASES, SYNTAX_CASES
+from bad_configs import CASES, EDGE_CASES, GO_DURATION_CASES, QUOTED_NULL_CASES, SYNTAX_CASES
 
 CORPUS = SHARED / "corpus" / "am-configs"
 EXPECTED = {r["file"]: r for r in csv.DictReader((CORPUS / "EXPECTED.tsv").open(), delimiter="\t")}
@@ -65,7 +65,7 @@ def test_enough_bad_configs() -> None:
     assert sum(1 for name, _ in CASES if not name.startswith("ok-")) >= 60
 
 
-ALL_CASES = CASES + EDGE_CASES + QUOTED_NULL_CASES + SYNTAX_CASES
+ALL_CASES = CASES + EDGE_CASES + QUOTED_NULL_CASES + GO_DURATION_CASES + SYNTAX_CASES
 
 
 @pytest.mark.parametrize("name,text", ALL_CASES, ids=[c[0] for c in ALL_CASES])

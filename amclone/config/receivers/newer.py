@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from amclone.compat.duration import DurationError, format_go_duration, parse_go_duration
+from amclone.compat.duration import format_go_duration
 from amclone.config.errors import ConfigError
 from amclone.config.globalconf import GlobalConfig
 from amclone.config.godecode import Bool, Seq
@@ -27,14 +27,12 @@ from amclone.config.types import (
     URL,
     Secret,
     SecretURL,
+    parse_text_duration,
 )
 
 
 def _go_duration(s: str, node: Any) -> int:
-    try:
-        return parse_go_duration(s) if s else 0
-    except DurationError as e:
-        raise ConfigError(str(e)) from None
+    return parse_text_duration(s) if s else 0
 
 
 GO_DURATION = Custom(STRING, _go_duration, int, "time.Duration", marshal=format_go_duration)
