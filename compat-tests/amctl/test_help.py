@@ -63,3 +63,13 @@ def test_width_from_columns(tools: Tools, monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(tools, "env", narrow)
     tools.same("help", "silence", "query")
+
+
+@pytest.mark.parametrize("args", [["--help-man"], ["silence", "--help-man"]])
+def test_man_page(tools: Tools, args: list[str]) -> None:
+    """Identical but for the .TH line, which embeds the build's version text."""
+    a, c = tools.both(*args)
+    assert (c.code, c.stderr) == (a.code, a.stderr) == (0, "")
+    body = c.stdout.split('.SH "NAME"', 1)
+    assert body[0].startswith(".TH amtool 1 amtool, version 0.25.0 ")
+    assert body[1] == a.stdout.split('.SH "NAME"', 1)[1]

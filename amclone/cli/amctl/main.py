@@ -23,7 +23,7 @@ from amclone.cli.amctl.cmdline import (
 )
 from amclone.cli.amctl.cmdvalues import ParseError
 from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
-from amclone.cli.amctl.usage import render, render_long
+from amclone.cli.amctl.usage import render, render_long, render_man
 
 LEGACY_KEYS = {"comment_required": "require-comment"}
 
@@ -184,6 +184,9 @@ def run(argv: list[str], env: Env) -> int:
     for element in ctx.elements:
         if isinstance(element.clause, Flag) and element.clause.name == "version":
             env.out.write(version_text() + "\n")
+            raise Exit(0)
+        if isinstance(element.clause, Flag) and element.clause.name == "help-man":
+            env.out.write(render_man(app, version_text()))
             raise Exit(0)
         if isinstance(element.clause, Flag) and element.clause.name == "help-long":
             env.out.write(render_long(ctx))

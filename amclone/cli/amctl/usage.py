@@ -162,3 +162,28 @@ def render_long(ctx: Context, width: int | None = None) -> str:
             out += "\n"
         out += "\n"
     return out
+
+
+def _man_flags(flags: list[Flag]) -> str:
+    out = []
+    for f in flags:
+        if f.hidden:
+            continue
+        name = (f"-{f.short}, " if f.short else "") + f"--{f.name}"
+        if not f.is_bool:
+            name += "=" + f.placeholder_text()
+        out.append(f".TP\n\\fB{name}\\fR\n{f.help}\n")
+    return "".join(out)
+
+
+def render_man(app: Command, version: str) -> str:
+    """kingpin's ManPageTemplate (``--help-man``): help texts verbatim, in roff."""
+    out = (f'.TH {app.name} 1 {version} ""\n.SH "NAME"\n{app.name}\n.SH "SYNOPSIS"\n.TP\n'
+           f"\\fB{app.name}{_format_command(app)}" + (" <command> [<args> ...]" if app.commands else "")
+           + f'\\fR\n\n.SH "DESCRIPTION"\n{app.help}\n.SH "OPTIONS"\n' + _man_flags(app.flags))
+    if app.commands:
+        out += '.SH "COMMANDS"\n'
+        for c in _flattened(app.commands):
+            if not c.hidden:
+                out += f".SS\n\\fB{c.full_command()}{_format_command(c)}\\fR\n.PP\n{c.help}\n" + _man_flags(c.flags)
+    return out
