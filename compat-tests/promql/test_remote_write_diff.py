@@ -104,12 +104,13 @@ def fetch(url: str) -> Any:
 
 
 def normalise(data: dict[str, Any]) -> Any:
+    """Sorted (labels, time, value, value as written) rows."""
     if data["resultType"] in ("scalar", "string"):
-        return [((), data["result"][0], float(data["result"][1]))]
+        return [((), data["result"][0], float(data["result"][1]), data["result"][1])]
     if data["resultType"] == "matrix":
-        return sorted((tuple(sorted(r["metric"].items())), t, float(v))
+        return sorted((tuple(sorted(r["metric"].items())), t, float(v), v)
                       for r in data["result"] for t, v in r["values"])
-    return sorted((tuple(sorted(r["metric"].items())), r["value"][0], float(r["value"][1]))
+    return sorted((tuple(sorted(r["metric"].items())), r["value"][0], float(r["value"][1]), r["value"][1])
                   for r in data["result"])
 
 
@@ -118,6 +119,8 @@ def same(a: Any, b: Any) -> bool:
         return False
     for x, y in zip(a, b):
         if x[:2] != y[:2]:
+            return False
+        if x[2] == y[2] and x[3] != y[3]:  # same number, written differently
             return False
         if not (x[2] == y[2] or (math.isnan(x[2]) and math.isnan(y[2]))
                 or math.isclose(x[2], y[2], rel_tol=1e-9, abs_tol=1e-12)):
