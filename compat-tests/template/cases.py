@@ -414,3 +414,13 @@ MORE: list[tuple[str, str, dict[str, Any]]] = [(f"m-{i}", t, {}) for i, t in enu
 ])]
 ALL += MORE
 ALL += [("m-depth", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})]
+# Found by differential fuzzing against amtool.
+ALL += [("z-space-only", "  ", {}), ("z-newline-only", " \n\n", {}), ("z-space-only-html", " ", {"kind": "html"}),
+        ("z-define-only", '{{ define "zz" }}x{{ end }}', {}),
+        ("z-builtin-nargs-pipe", "{{ with lt .CommonLabels | safeHtml | toUpper }}{{ end }}", {}),
+        ("z-builtin-nargs", "{{ if lt 2.5 }}{{ end }}", {})]
+ALL += [("z-attr-lt", "<b<b>", {"kind": "html"}), ("z-attr-lt2", '<a href="<a href="<b>\n', {"kind": "html"}),
+        ("z-badverb-width", '{{ printf "%5.2f|%-6d|%08x" "node" "ab" true }}', {})]
+ALL += [("z-eq-types", "{{ eq $ (index .Alerts 0).Labels }}", {}),
+        ("z-eq-nil-nil", '{{ define "t" }}{{ eq . nil }}{{ end }}{{ template "t" }}', {}),
+        ("z-html-nil", "{{ and nil 1 }}<b>{{ .CommonLabels.nope }}</b>", {"kind": "html"})]

@@ -52,10 +52,15 @@ def eq(a: Any, *bs: Any) -> bool:
                 raise GoError(_BAD_CMP)
             truth = False
         elif k1 == -1:
-            for x in (b, a):
-                if kind(x) in (K_MAP, K_SLICE) or not getattr(x, "go_comparable", True):
-                    raise GoError(f"non-comparable type {sprint_value(x)}: {type_name(x)}")
-            truth = a == b and type_name(a) == type_name(b)
+            if a is None or b is None:
+                truth = a is None and b is None
+            elif type_name(a) != type_name(b):
+                raise GoError(f"non-comparable types {sprint_value(a)}: {type_name(a)}, {type_name(b)}: "
+                              f"{sprint_value(b)}")
+            elif kind(b) in (K_MAP, K_SLICE) or not getattr(b, "go_comparable", True):
+                raise GoError(f"non-comparable type {sprint_value(b)}: {type_name(b)}")
+            else:
+                truth = a == b
         elif k1 == K_STRING:
             truth = str(a) == str(b)
         else:

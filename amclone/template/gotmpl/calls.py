@@ -207,11 +207,12 @@ def function(c: Compiler, ident: N.IdentifierNode, args: list[N.Node], cmd: N.No
 
         def run_builtin(s: State, dot: Any, final: Any) -> Any:
             s.node = ident
+            if len(margs) + (final is not MISSING) != nparams:
+                s.errorf(f"wrong number of args for {name}: want {nparams} got "
+                         f"{len(margs) + (final is not MISSING)}")
             argv = [a(s, dot, rv) for a in margs]
             if final is not MISSING:
-                argv.append(None if final is None else final)
-            if len(argv) != nparams:
-                s.errorf(f"wrong number of args for {name}: want {nparams} got {len(argv)}")
+                argv.append(final)
             try:
                 return fn(*argv)
             except GoError as e:

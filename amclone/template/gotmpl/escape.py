@@ -164,21 +164,25 @@ class Escaper:
         self.active: set[str] = set()  # being escaped right now (to spot recursion)
         self.recursive: set[str] = set()
 
-    def escape_entry(self, name: str) -> None:
-        c, _ = self.escape_tree(Ctx(), None, name)
+    def escape_entry(self, name: str, tree: N.Tree | None = None) -> None:
+        c, _ = self.escape_tree(Ctx(), None, name, tree)
         if c.err:
+            if not c.err.startswith("html/template:"):
+                # An error found in text (no node): Go names the template being executed.
+                raise EscapeError(f"html/template{':' + name if name else ''}: {c.err}")
             raise EscapeError(c.err)
         if c.state != H.TEXT:
             where = f":{name}" if name else ""
             raise EscapeError(f"html/template{where}: ends in a non-text context: {c}")
 
-    def escape_tree(self, c: Ctx, node: N.Node | None, name: str) -> tuple[Ctx, str]:
+    def escape_tree(self, c: Ctx, node: N.Node | None, name: str,
+                    given: N.Tree | None = None) -> tuple[Ctx, str]:
         dname = c.mangle(name)
-        if dname in self.output:
+        if dname in self.output and given is None:
             if dname in self.active:
                 self.recursive.add(dname)
             return self.output[dname], dname
-        tree = self.lookup(name)  # type: ignore[operator]
+        tree = given if given is not None else self.lookup(name)  # type: ignore[operator]
         if tree is None or tree.root is None:
             what = f"{_q(name)} is an incomplete or empty template" if tree is not None else \
                 f"no such template {_q(name)}"

@@ -33,7 +33,8 @@ def _stringify(args: tuple[Any, ...]) -> tuple[str, bool]:
             return str(a), True
         if type(a) is str:
             return a, False
-    return sprint(list(args)), False
+    # Untyped nil arguments are skipped (Go issue 25875), so a missing value prints as "".
+    return sprint([a for a in args if a is not None]), False
 
 
 def _replace(s: str, table: dict[str, str]) -> str:

@@ -47,10 +47,12 @@ def _pad(s: str, sp: _Spec, numeric: bool = False) -> str:
     return " " * n + s
 
 
-def _bad(verb: str, v: Any) -> str:
+def _bad(verb: str, v: Any, sp: _Spec | None = None) -> str:
+    """Go's badVerb: the value is printed with %v under the same flags, width and precision."""
     if v is None:
         return f"%!{verb}(<nil>)"
-    return f"%!{verb}({type_name(v)}={sprint_value(v)})"
+    shown = format_one(v, "v", sp) if sp is not None else sprint_value(v)
+    return f"%!{verb}({type_name(v)}={shown})"
 
 
 def _int(v: int, verb: str, sp: _Spec) -> str | None:
@@ -150,9 +152,9 @@ def format_one(v: Any, verb: str, sp: _Spec) -> str:
     if verb == "T":
         return _pad(type_name(v) if v is not None else "<nil>", sp)
     if verb == "p":
-        return _bad(verb, v)
+        return _bad(verb, v, sp)
     if v is None:
-        return _pad("<nil>", sp) if verb == "v" else _bad(verb, v)
+        return _pad("<nil>", sp) if verb == "v" else _bad(verb, v, sp)
     k = kind(v)
     if verb == "v" and sp.sharp:
         return _pad(go_syntax(v), sp)
@@ -181,7 +183,7 @@ def format_one(v: Any, verb: str, sp: _Spec) -> str:
         return "{" + " ".join(format_one(getattr(v, f), verb, sp) for f in fs) + "}"
     else:
         r = _pad(sprint_value(v), sp) if verb in "vs" else None
-    return r if r is not None else _bad(verb, v)
+    return r if r is not None else _bad(verb, v, sp)
 
 
 def go_syntax(v: Any) -> str:

@@ -135,7 +135,12 @@ class TemplateSet:
         if err:
             raise TemplateError(err)
 
-    def execute(self, name: str, data: Any) -> str:
+    def execute(self, name: str, data: Any, entry: Tree | None = None) -> str:
+        """Execute template `name`; `entry` is the tree to run for it when that differs from the
+        one the name resolves to (Go keeps an older non-empty "" in the map, yet executes the
+        template object it just parsed)."""
+        if entry is not None and entry is not self.get(name):
+            return self._execute_tree(name, entry, data)
         if self.html and self.get(name) is not None:
             self._escape(name)
         fn = self.compiled(name)
@@ -168,7 +173,32 @@ class TemplateSet:
             if not hasattr(self, "_overlays") or len(self._overlays) >= _PARSE_CACHE_MAX:
                 self._overlays: dict[str, TemplateSet] = {}
             self._overlays[text] = ov
-        return ov.execute("", data)
+        return ov.execute("", data, cached.get(""))
+
+    def _execute_tree(self, name: str, tree: Tree, data: Any) -> str:
+        if self.html:
+            from amclone.template.gotmpl.escape import EscapeError, Escaper
+
+            esc = Escaper(self.get)
+            try:
+                esc.escape_entry(name, tree)
+            except EscapeError as e:
+                raise TemplateError(str(e)) from None
+            root = esc.trees[name].root
+            for dname, t in esc.trees.items():
+                if dname != name and self._escaper is not None:
+                    self._escaper.trees.setdefault(dname, t)
+            if self._escaper is None:
+                self._escaper = esc
+        else:
+            root = tree.root
+        fn = self.compiler.stmt(root) if root is not None else None
+        s = State(self.compiled, name)
+        if fn is None:
+            s.errorf("incomplete or empty template")
+        s.vars = [["$", data]]
+        fn(s, data)
+        return "".join(s.out)
 
 
 def _q(s: str) -> str:

@@ -1,0 +1,66 @@
+"""Differential fuzzing: random templates (actions, pipelines, control structures, HTML
+fragments) rendered by amtool 0.25 and by amctl; prints every difference.
+
+Run by hand: .venv/bin/python compat-tests/template/fuzz_vs_amtool.py SEED COUNT
+(not collected by pytest; the cases it found are in cases.py).
+"""
+import random, sys, os, concurrent.futures as cf
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+os.chdir(HERE)
+from harness import amtool, amctl_inproc
+R = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+ATOMS = ['.', '.Status', '.Alerts', '.CommonLabels', '.CommonLabels.job', '.Alerts.Firing', '$', '$x', '1', '2.5', '"s"',
+         '`r`', 'true', 'nil', '(len .Alerts)', '.GroupLabels.SortedPairs', '(index .Alerts 0)', "'c'", '-1', '.Receiver',
+         '.CommonLabels.SortedPairs.Values', '(index .Alerts 0).Labels', '.ExternalURL', '.Alerts.Resolved']
+FUNCS = ['len', 'index', 'slice', 'eq', 'ne', 'lt', 'gt', 'and', 'or', 'not', 'print', 'printf', 'println', 'html', 'js',
+         'urlquery', 'toUpper', 'join', 'match', 'reReplaceAll', 'stringSlice', 'title', 'safeHtml', 'call']
+FMTS = ['"%d"', '"%s"', '"%v"', '"%q"', '"%x"', '"%5.2f"', '"%T"', '"%+v"', '"%-4s|"', '"%t"']
+def expr(d=0):
+    r = R.random()
+    if r < 0.4 or d > 2:
+        return R.choice(ATOMS)
+    if r < 0.8:
+        f = R.choice(FUNCS)
+        args = [R.choice(FMTS)] if f == 'printf' else []
+        args += [expr(d + 1) for _ in range(R.randint(0, 3))]
+        return '(' + ' '.join([f] + args) + ')' if d else ' '.join([f] + args)
+    return expr(d + 1) + ' | ' + R.choice(FUNCS)
+def action(d=0):
+    r = R.random()
+    if r < 0.5 or d > 1:
+        return '{{ ' + expr() + ' }}'
+    if r < 0.6:
+        return '{{ $x := ' + expr() + ' }}'
+    kw = R.choice(['if', 'with', 'range'])
+    body = ''.join(piece(d + 1) for _ in range(R.randint(0, 2)))
+    els = ('{{ else }}' + piece(d + 1)) if R.random() < 0.4 else ''
+    return '{{ ' + kw + ' ' + expr() + ' }}' + body + els + '{{ end }}'
+def piece(d=0):
+    r = R.randrange(10)
+    if r >= 8:
+        return action(d)
+    return ['a', ' ', '\n', '<b>', '"', '&', '<a href="', '">'][r]
+cases = []
+for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 150):
+    t = ''.join(piece() for _ in range(R.randint(1, 4)))
+    if R.random() < 0.1:  # mutilate
+        k = R.randrange(len(t)); t = t[:k] + t[k + 1:]
+    cases.append((t, 'html' if R.random() < 0.3 else 'text'))
+def ref(c):
+    return amtool(c[0], kind=c[1])
+with cf.ThreadPoolExecutor(2) as ex:
+    refs = list(ex.map(ref, cases))
+bad = 0
+for (t, k), w in zip(cases, refs):
+    try:
+        g = amctl_inproc(t, kind=k)
+        same = (g.rc, g.out, g.err) == (w.rc, w.out, w.err)
+    except Exception as e:
+        import traceback; g = None; same = False; err = traceback.format_exc()[-600:]
+    if not same:
+        bad += 1
+        print('=== DIFF', k, repr(t))
+        print('  want', repr(w.out + w.err)[:400])
+        print('  got ', repr((g.out + g.err) if g else err)[:600])
+print(f'{len(cases) - bad}/{len(cases)} identical')
