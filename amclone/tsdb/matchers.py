@@ -14,6 +14,8 @@ from typing import Any
 
 import re2
 
+from amclone.compat.goquote import quote
+
 
 class MatchOp(enum.Enum):
     EQUAL = "="
@@ -74,6 +76,4 @@ class SeriesMatcher:
         return self.matches("")
 
     def __str__(self) -> str:
-        from amclone.promql.format import quote
-
         return f"{self.name}{self.op.value}{quote(self.value)}"
