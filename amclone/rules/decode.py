@@ -212,6 +212,8 @@ class Duration(GoType):
         good, text = Str().decode(d, n)
         if not good or len(d.terrors) > mark:
             return False, None
+        if text == "":
+            raise YamlError("empty duration string")  # prometheus/common 0.39's own check
         try:
             return True, parse_model_duration(str(text))
         except DurationError as e:
