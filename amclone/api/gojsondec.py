@@ -12,193 +12,17 @@ case-insensitively, unknown keys ignored, ``null`` leaving a value unset).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from amclone.compat.goquote import quote
+from amclone.api.gojsonscan import BodyEOF, DecodeError, Scanner
 
-
-class BodyEOF(Exception):
-    """The body held no JSON value at all (Go's io.EOF): go-swagger reports the body missing."""
-
-
-class DecodeError(Exception):
-    """Go's error text for a body that could not be decoded."""
+__all__ = ["BodyEOF", "DecodeError", "GoType", "decode"]
 
 
 class _Abort(Exception):
     """An error from a custom unmarshaler: Go stops decoding and returns it."""
-
-
-_WS = " \t\r\n"
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-
-
-def _qc(ch: str) -> str:
-    """Go's quoteChar for scanner errors."""
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    return "'" + quote(ch)[1:-1] + "'"
-
-
-class _Scanner:
-    """Finds the extent of the first JSON value in `text`, with Go's syntax error texts."""
-
-    def __init__(self, text: str) -> None:
-        self.s = text
-        self.i = 0
-
-    def _err(self, what: str) -> DecodeError:
-        if self.i >= len(self.s):
-            return DecodeError("unexpected EOF")
-        return DecodeError(f"invalid character {_qc(self.s[self.i])} {what}")
-
-    def _ws(self) -> None:
-        while self.i < len(self.s) and self.s[self.i] in _WS:
-            self.i += 1
-
-    def first_value(self) -> str:
-        self._ws()
-        if self.i >= len(self.s):
-            raise BodyEOF()
-        start = self.i
-        self._value()
-        return self.s[start:self.i]
-
-    def _value(self) -> None:
-        self._ws()
-        if self.i >= len(self.s):
-            raise DecodeError("unexpected EOF")
-        c = self.s[self.i]
-        if c == "{":
-            self._object()
-        elif c == "[":
-            self._array()
-        elif c == '"':
-            self._string()
-        elif c == "-" or c.isdigit() and c.isascii():
-            self._number()
-        elif c in "tfn":
-            self._literal({"t": "true", "f": "false", "n": "null"}[c])
-        else:
-            raise self._err("looking for beginning of value")
-
-    def _object(self) -> None:
-        self.i += 1
-        self._ws()
-        if self.i < len(self.s) and self.s[self.i] == "}":
-            self.i += 1
-            return
-        while True:
-            self._ws()
-            if self.i >= len(self.s) or self.s[self.i] != '"':
-                raise self._err("looking for beginning of object key string")
-            self._string()
-            self._ws()
-            if self.i >= len(self.s) or self.s[self.i] != ":":
-                raise self._err("after object key")
-            self.i += 1
-            self._value()
-            self._ws()
-            if self.i < len(self.s) and self.s[self.i] == ",":
-                self.i += 1
-                continue
-            if self.i < len(self.s) and self.s[self.i] == "}":
-                self.i += 1
-                return
-            raise self._err("after object key:value pair")
-
-    def _array(self) -> None:
-        self.i += 1
-        self._ws()
-        if self.i < len(self.s) and self.s[self.i] == "]":
-            self.i += 1
-            return
-        while True:
-            self._value()
-            self._ws()
-            if self.i < len(self.s) and self.s[self.i] == ",":
-                self.i += 1
-                continue
-            if self.i < len(self.s) and self.s[self.i] == "]":
-                self.i += 1
-                return
-            raise self._err("after array element")
-
-    def _string(self) -> None:
-        self.i += 1
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            if c == '"':
-                self.i += 1
-                return
-            if c == "\\":
-                self.i += 1
-                if self.i >= len(self.s):
-                    break
-                e = self.s[self.i]
-                if e == "u":
-                    for _ in range(4):
-                        self.i += 1
-                        if self.i >= len(self.s):
-                            raise DecodeError("unexpected EOF")
-                        if self.s[self.i] not in "0123456789abcdefABCDEF":
-                            raise self._err("in \\u hexadecimal character escape")
-                elif e not in '"\\/bfnrt':
-                    raise self._err("in string escape code")
-            elif ord(c) < 0x20:
-                raise self._err("in string literal")
-            self.i += 1
-        raise DecodeError("unexpected EOF")
-
-    def _number(self) -> None:
-        s, i = self.s, self.i
-        if s[i] == "-":
-            i += 1
-            if i >= len(s):
-                self.i = i
-                raise DecodeError("unexpected EOF")
-            if not ("0" <= s[i] <= "9"):
-                self.i = i
-                raise self._err("in numeric literal")
-        if s[i] == "0":
-            i += 1
-        else:
-            while i < len(s) and "0" <= s[i] <= "9":
-                i += 1
-        if i < len(s) and s[i] == ".":
-            i += 1
-            if i >= len(s) or not ("0" <= s[i] <= "9"):
-                self.i = i
-                if i >= len(s):
-                    raise DecodeError("unexpected EOF")
-                raise self._err("after decimal point in numeric literal")
-            while i < len(s) and "0" <= s[i] <= "9":
-                i += 1
-        if i < len(s) and s[i] in "eE":
-            i += 1
-            if i < len(s) and s[i] in "+-":
-                i += 1
-            if i >= len(s) or not ("0" <= s[i] <= "9"):
-                self.i = i
-                if i >= len(s):
-                    raise DecodeError("unexpected EOF")
-                raise self._err("in exponent of numeric literal")
-            while i < len(s) and "0" <= s[i] <= "9":
-                i += 1
-        self.i = i
-
-    def _literal(self, word: str) -> None:
-        for ch in word:
-            if self.i >= len(self.s):
-                raise DecodeError("unexpected EOF")
-            if self.s[self.i] != ch:
-                raise self._err(f"in literal {word} (expecting {_qc(ch)})")
-            self.i += 1
 
 
 # -- typed store ---------------------------------------------------------------------------------
@@ -216,6 +40,10 @@ class GoType:
     raw: bool = False  # "text" whose unmarshaler sees the raw JSON (time.Time), not a decoded string
     # A model with its own UnmarshalJSON that decodes the raw value into several parts in turn.
     parts: tuple[GoType, ...] = field(default=())
+    # A type with its own UnmarshalJSON that decodes into `inner` (json.Unmarshal) and then runs
+    # `after` on the result (a ValueError there aborts with its text), e.g. model.LabelSet.
+    inner: GoType | None = None
+    after: Callable[[Any], Any] | None = None
 
 
 def _kind_of(v: Any) -> str:
@@ -230,25 +58,48 @@ def _kind_of(v: Any) -> str:
     return "object"
 
 
+@dataclass
+class _TypeError:
+    """json.UnmarshalTypeError: its Struct and Field may still be replaced by an outer decoder."""
+
+    kind: str
+    type_name: str
+    struct: str | None
+    stack: list[str]
+
+    def __str__(self) -> str:
+        if self.struct is not None or self.stack:
+            return (f"json: cannot unmarshal {self.kind} into Go struct field "
+                    f"{self.struct or ''}.{'.'.join(self.stack)} of type {self.type_name}")
+        return f"json: cannot unmarshal {self.kind} into Go value of type {self.type_name}"
+
+    def in_context(self, struct: str | None, stack: list[str]) -> _TypeError:
+        """decodeState.addErrorContext: an outer field context wins."""
+        if struct is not None or stack:
+            return _TypeError(self.kind, self.type_name, struct, list(stack))
+        return self
+
+
 class _Store:
     def __init__(self) -> None:
-        self.saved: str | None = None
+        self.saved: _TypeError | None = None
 
     def type_error(self, value: Any, t: GoType, struct: str | None, stack: list[str]) -> None:
-        if self.saved is not None:
-            return
-        kind = _kind_of(value)
-        if struct is not None or stack:
-            self.saved = (f"json: cannot unmarshal {kind} into Go struct field "
-                          f"{struct or ''}.{'.'.join(stack)} of type {t.name}")
-        else:
-            self.saved = f"json: cannot unmarshal {kind} into Go value of type {t.name}"
+        if self.saved is None:
+            self.saved = _TypeError(_kind_of(value), t.name, struct, list(stack))
+
+    def _abort(self, err: Any, struct: str | None, stack: list[str]) -> _Abort:
+        if isinstance(err, _TypeError):
+            err = err.in_context(struct, stack)
+        return _Abort(err)
 
     def store(self, v: Any, t: GoType, struct: str | None, stack: list[str]) -> Any:
         if v is None:
             return None
         if t.parts:
             return self.composed(v, t, struct, stack)
+        if t.inner is not None:
+            return self.custom(v, t, struct, stack)
         if t.kind == "text" and t.raw:
             assert t.parse is not None
             try:
@@ -258,9 +109,7 @@ class _Store:
         if t.kind == "text":
             if not isinstance(v, str):
                 # The unmarshaler decodes into a string; the outer context names the field.
-                inner = _Store()
-                inner.type_error(v, GoType("string", "string"), struct, stack)
-                raise _Abort(inner.saved)
+                raise _Abort(_TypeError(_kind_of(v), "string", struct, list(stack)))
             assert t.parse is not None
             try:
                 return t.parse(v)
@@ -309,14 +158,35 @@ class _Store:
             out[name] = self.store(item, ft, struct, stack + [name])
         return out
 
+    def custom(self, v: Any, t: GoType, struct: str | None, stack: list[str]) -> Any:
+        # UnmarshalJSON calling json.Unmarshal on its raw bytes: a fresh decode, whose first error
+        # ends the outer one at once (type errors then carry the outer field's name).
+        assert t.inner is not None
+        inner = _Store()
+        try:
+            got = inner.store(v, t.inner, None, [])
+        except _Abort as e:
+            raise self._abort(e.args[0], struct, stack) from None
+        if inner.saved is not None:
+            raise self._abort(inner.saved, struct, stack)
+        if t.after is not None:
+            try:
+                got = t.after(got)
+            except ValueError as e:
+                raise _Abort(str(e)) from None
+        return got
+
     def composed(self, v: Any, t: GoType, struct: str | None, stack: list[str]) -> Any:
         # A model's own UnmarshalJSON: each part is a separate json.Unmarshal of the raw value.
         out: dict[str, Any] = {}
         for part in t.parts:
             inner = _Store()
-            got = inner.store(v, part, None, [])
+            try:
+                got = inner.store(v, part, None, [])
+            except _Abort as e:
+                raise self._abort(e.args[0], struct, stack) from None
             if inner.saved is not None:
-                raise _Abort(inner.saved)
+                raise self._abort(inner.saved, struct, stack)
             if isinstance(got, dict):
                 out.update(got)
         return out
@@ -351,13 +221,13 @@ def _has_surrogate(s: str) -> bool:
 def decode(body: bytes, t: GoType) -> Any:
     """Decode `body` into `t` as json.NewDecoder(body).Decode would; raises BodyEOF or DecodeError."""
     text = body.decode("utf-8", "replace")
-    raw = _Scanner(text).first_value()
+    raw = Scanner(text).first_value()
     value = _fix_surrogates(json.loads(raw))
     st = _Store()
     try:
         out = st.store(value, t, None, [])
     except _Abort as e:
-        raise DecodeError(str(e)) from None
+        raise DecodeError(str(e.args[0])) from None
     if st.saved is not None:
-        raise DecodeError(st.saved)
+        raise DecodeError(str(st.saved))
     return out

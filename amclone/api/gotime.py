@@ -44,10 +44,11 @@ def _time_quote(s: str) -> str:
     return "".join(out)
 
 
-def parse_datetime(text: str) -> int | None:
-    """Nanoseconds since the epoch; None for the empty string (strfmt's zero DateTime)."""
+def parse_datetime(text: str) -> int:
+    """Nanoseconds since the epoch. The empty string is strfmt's NewDateTime(): the Unix epoch
+    (not Go's zero time), so ``"endsAt": ""`` is a given, long-past time."""
     if text == "":
-        return None
+        return 0
     for form in _FORMS:
         m = form.match(text)
         if m is None:

@@ -24,7 +24,7 @@ from amclone.api.gojsondec import GoType
 from amclone.api.gotime import JSON_TIME, parse_error
 from amclone.api.mux import DropConnection, Params, Router, go_query, text_error
 from amclone.api.state import ApiDeps
-from amclone.api.v2 import match_filter_labels
+from amclone.api.v2 import match_filter_labels, time_or_zero
 from amclone.api.version import BUILD
 from amclone.compat import gojson
 from amclone.compat.timefmt import TimeParseError, format_rfc3339nano, parse_rfc3339
@@ -56,12 +56,31 @@ def _time(raw: str) -> int:
 
 _STR, _BOOL = GoType("string", "string"), GoType("bool", "bool")
 _TIME = GoType("text", "time.Time", parse=_time, raw=True)
-_LABELS = GoType("map", "model.LabelSet", elem=GoType("string", "model.LabelValue"))
+def _label_names(ls: dict[str, str] | None) -> dict[str, str] | None:
+    """model.LabelSet.UnmarshalJSON's name check, after its values decoded."""
+    err = v1_labelset_error(ls or {})
+    if err is not None:
+        raise ValueError(err)
+    return ls
+
+
+def _to_matcher(m: dict[str, Any] | None) -> SilenceMatcher:
+    """labels.Matcher.UnmarshalJSON: isEqual defaults to true; regexes compile (Go's errors)."""
+    m = m or {}
+    t = MatchType.from_flags(m.get("isEqual", True) is not False, bool(m.get("isRegex")))
+    if t.is_regex:
+        compile_anchored(m.get("value") or "")
+    return SilenceMatcher(m.get("name") or "", t, m.get("value") or "")
+
+
+_LABELS = GoType("map", "model.LabelSet", after=_label_names, inner=GoType(
+    "map", "map[model.LabelName]model.LabelValue", elem=GoType("string", "model.LabelValue")))
 _ALERTS = GoType("slice", "[]*types.Alert", elem=GoType("struct", "types.Alert", fields=(
     ("labels", _LABELS), ("annotations", _LABELS), ("startsAt", _TIME), ("endsAt", _TIME),
     ("generatorURL", _STR), ("UpdatedAt", _TIME), ("Timeout", _BOOL))))
-_MATCHER = GoType("struct", "labels.Matcher", fields=(
-    ("name", _STR), ("value", _STR), ("isRegex", _BOOL), ("isEqual", _BOOL)))
+_MATCHER = GoType("struct", "labels.Matcher", after=_to_matcher, inner=GoType(
+    "struct", "labels.apiV1Matcher", fields=(("name", _STR), ("value", _STR), ("isRegex", _BOOL),
+                                             ("isEqual", _BOOL))))
 _SILENCE = GoType("struct", "types.Silence", fields=(
     ("id", _STR), ("matchers", GoType("slice", "labels.Matchers", elem=_MATCHER)), ("startsAt", _TIME),
     ("endsAt", _TIME), ("updatedAt", _TIME), ("createdBy", _STR), ("comment", _STR)))
@@ -179,13 +198,9 @@ class V1:
                 raise DropConnection()  # 0.25 dereferences the nil alert
             labels = a.get("labels") or {}
             annotations = a.get("annotations")
-            for ls in (labels, annotations or {}):
-                err = v1_labelset_error(ls)
-                if err is not None:
-                    return bad(err)
             posted.append(PostedAlert(labels, NIL_MAP if annotations is None else annotations,
-                                      a.get("startsAt") or ZERO_TIME,
-                                      a.get("endsAt") or ZERO_TIME, a.get("generatorURL") or "",
+                                      time_or_zero(a.get("startsAt")),
+                                      time_or_zero(a.get("endsAt")), a.get("generatorURL") or "",
                                       bool(a.get("Timeout"))))
         prepared = prepare(posted, now=self.deps.clock.now(),
                            resolve_timeout=self.deps.current().resolve_timeout, version="v1",
@@ -227,12 +242,11 @@ class V1:
             return bad("EOF")
         except gojsondec.DecodeError as e:
             return bad(str(e))
-        try:
-            matchers = tuple(_matcher(m or {}) for m in body.get("matchers") or [])
-        except ValueError as e:
-            return bad(str(e))
-        start = body.get("startsAt") or ZERO_TIME
-        end = body.get("endsAt") or ZERO_TIME
+        if any(m is None for m in body.get("matchers") or []):
+            raise DropConnection()  # 0.25 dereferences the nil matcher
+        matchers = tuple(body.get("matchers") or [])
+        start = time_or_zero(body.get("startsAt"))
+        end = time_or_zero(body.get("endsAt"))
         if start == end:
             return bad("start time must not be equal to end time")
         if end < self.deps.clock.now():
@@ -274,13 +288,6 @@ def _cors(h: Any) -> Any:
             resp.headers[k] = v
         return resp
     return wrapped
-
-
-def _matcher(m: Mapping[str, Any]) -> SilenceMatcher:
-    t = MatchType.from_flags(m.get("isEqual", True) is not False, bool(m.get("isRegex")))
-    if t.is_regex:
-        compile_anchored(m.get("value") or "")
-    return SilenceMatcher(m.get("name") or "", t, m.get("value") or "")
 
 
 def _status_list(ids: Sequence[str], fresh: bool) -> list[str] | None:

@@ -78,6 +78,11 @@ def alert_json(a: Alert, status: AlertStatusInfo, receivers: Sequence[str]) -> d
     return out
 
 
+def time_or_zero(v: int | None) -> int:
+    """A decoded time; absent or null is Go's zero time (0, the epoch, is a real time here)."""
+    return ZERO_TIME if v is None else v
+
+
 def _sorted(m: Mapping[str, str]) -> dict[str, str]:
     return {k: m[k] for k in sorted(m, key=lambda k: k.encode())}
 
@@ -178,7 +183,7 @@ class V2:
         if body and any(a is None for a in body):
             raise DropConnection()  # 0.25 dereferences the nil alert
         posted = [PostedAlert(a.get("labels") or {}, a.get("annotations") or {},
-                              a.get("startsAt") or ZERO_TIME, a.get("endsAt") or ZERO_TIME,
+                              time_or_zero(a.get("startsAt")), time_or_zero(a.get("endsAt")),
                               a.get("generatorURL") or "") for a in body or []]
         cfg = self.deps.current()
         prepared = prepare(posted, now=self.deps.clock.now(), resolve_timeout=cfg.resolve_timeout,
