@@ -128,3 +128,22 @@ def test_random_bodies(pair: tuple[Server, Server]) -> None:
         if mine != theirs:
             failures.append(f"GET {path}\n" + explain(theirs, mine))
     assert not failures, f"{len(failures)} differences:\n" + "\n".join(failures[:12])
+
+
+def test_random_filters(pair: tuple[Server, Server]) -> None:
+    """Matcher strings as API filters: the parser's verdicts and texts, and the filter semantics."""
+    from urllib.parse import quote
+
+    am, ours = pair
+    rng = random.Random(SEED + 2)
+    alphabet = ['a', 'b', 'alertname', '=', '=~', '!=', '!~', '"', '\\', '{', '}', ',', ' ', '.', '*', '(', ')',
+                'é', 'x', '"x"', '""', '\n', '|', ':']
+    failures = []
+    for i in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        path = rng.choice(["/api/v2/alerts?filter=", "/api/v2/silences?filter=", "/api/v1/alerts?filter=",
+                           "/api/v1/silences?filter=", "/api/v2/alerts/groups?filter="])
+        theirs, mine = compare(am, ours, "GET", path + quote(text, safe=""))
+        if mine != theirs:
+            failures.append(f"#{i} GET {path}{text!r}\n" + explain(theirs, mine))
+    assert not failures, f"{len(failures)} differences:\n" + "\n".join(failures[:12])

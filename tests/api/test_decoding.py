@@ -117,3 +117,7 @@ def test_media_type_errors(value: str, err: str) -> None:
     with pytest.raises(ValueError) as e:
         media_type(value)
     assert str(e.value) == err
+
+
+def test_empty_datetime_is_the_epoch() -> None:
+    assert parse_datetime("") == 0
