@@ -80,18 +80,30 @@ def _syntax_error(e: yaml.YAMLError) -> ConfigError:
     return ConfigError(f"yaml: {where}{problem}", line=line or None)
 
 
+_STAND_IN = "\ue000"
+
+
 def parse(data: bytes) -> Node | None:
     """The first document of `data` as a node tree (None for an empty stream)."""
     if not data:
         data = b"\n"
+    stand_in = ""
+    if b"\n\xef\xbb\xbf" in data and _STAND_IN.encode() not in data:
+        # libyaml skips a BOM that starts a later line; go-yaml means to, but its is_bom looks
+        # at the start of its buffer instead of the current position, so the BOM stays an
+        # ordinary character (`field \ufeffreceivers not found`). A private-use character that
+        # libyaml also reads as ordinary stands in for it and is swapped back in the values.
+        data = data.replace(b"\n\xef\xbb\xbf", b"\n" + _STAND_IN.encode())
+        stand_in = _STAND_IN
     try:
-        return _Builder(yaml.parse(data, Loader=yaml.CLoader), data).document()
+        return _Builder(yaml.parse(data, Loader=yaml.CLoader), data, stand_in).document()
     except yaml.YAMLError as e:
         raise _syntax_error(e) from None
 
 
 class _Builder:
-    def __init__(self, events: Any, data: bytes) -> None:
+    def __init__(self, events: Any, data: bytes, stand_in: str = "") -> None:
+        self._stand_in = stand_in
         self._lines = data.decode("utf-8", "replace").splitlines(keepends=True)
         self._events = iter(events)
         self._peeked: Any = None
@@ -148,7 +160,10 @@ class _Builder:
         if isinstance(ev, yaml.ScalarEvent):
             if ev.style == '"':
                 self._check_escapes(ev)
-            n = Node(SCALAR, line, col, tag=ev.tag or "", value=str(ev.value), implicit=bool(ev.implicit[0]))
+            value = str(ev.value)
+            if self._stand_in:
+                value = value.replace(self._stand_in, "\ufeff")
+            n = Node(SCALAR, line, col, tag=ev.tag or "", value=value, implicit=bool(ev.implicit[0]))
         elif isinstance(ev, yaml.SequenceStartEvent):
             n = Node(SEQUENCE, line, col, tag=ev.tag or "")
         elif isinstance(ev, yaml.MappingStartEvent):

@@ -379,5 +379,7 @@ SYNTAX_CASES: list[tuple[str, str]] = [
  ("very-long-line", _m("a: " + "x" * 5000)),
  ("crlf-literal", (_m("a: |\n  x\n  y")).replace("\n", "\r\n")),
  ("cr-only", (_H + _T).replace("\n", "\r")),
+ ("bom-line-start-key", "route:\n\ufeff receiver: r\nreceivers:\n- name: r\n"),
+ ("bom-line-start-top", "route:\n  receiver: r\n\ufeffreceivers:\n- name: r\n"),
+ ("bom-line-start-value", "route:\n  receiver: r\nreceivers:\n- name:\n\ufeff r\n"),
 ]
-
