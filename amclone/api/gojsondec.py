@@ -12,6 +12,7 @@ case-insensitively, unknown keys ignored, ``null`` leaving a value unset).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,11 +219,31 @@ def _has_surrogate(s: str) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for c in s)
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not JSON to Go
+
+
+_FAST = json.JSONDecoder(parse_constant=_no_constants)
+_LONE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _first_value(text: str) -> Any:
+    """The C decoder when the body is good (where it accepts, Go accepts the same value); Go's
+    own scanner, for its error text, when it is not."""
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    try:
+        value, _ = _FAST.raw_decode(text, start)
+        return value
+    except ValueError:
+        return json.loads(Scanner(text).first_value(), parse_constant=_no_constants)
+
+
 def decode(body: bytes, t: GoType) -> Any:
     """Decode `body` into `t` as json.NewDecoder(body).Decode would; raises BodyEOF or DecodeError."""
     text = body.decode("utf-8", "replace")
-    raw = Scanner(text).first_value()
-    value = _fix_surrogates(json.loads(raw))
+    value = _first_value(text)
+    if _LONE_ESCAPE.search(text):
+        value = _fix_surrogates(value)
     st = _Store()
     try:
         out = st.store(value, t, None, [])
