@@ -7,16 +7,11 @@ output order is not fixed, and a silence id unknown to the server is retried as 
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from amclone.cli.amctl import helptext
-from amclone.cli.amctl.client import APIError
+from amclone.cli.amctl import cmd_import, helptext
 from amclone.cli.amctl.cmd_alert import first_as_alertname, go_time
 from amclone.cli.amctl.cmdline import App, Command
 from amclone.cli.amctl.env import ActionError, Env
@@ -141,75 +136,6 @@ def update(env: Env) -> None:
         env.out.write(env.formatter().silences(updated))
 
 
-def _postable(item: Any) -> dict[str, Any]:
-    keys = ("id", "matchers", "startsAt", "endsAt", "createdBy", "comment")
-    return {k: item[k] for k in keys if isinstance(item, dict) and item.get(k) not in (None, "")}
-
-
-def _read_silences(text: str) -> list[Any]:
-    """amtool reads a token (expecting ``[``) and then decodes values while more remain; this
-    gives the same outcome and Go's messages for the common malformed inputs."""
-    body = text.lstrip(" \t\r\n")
-    if not body:
-        raise ActionError("couldn't unmarshal input data, is it JSON?: EOF")
-    first = body[0]
-    if first not in '[{"-0123456789tfn':
-        raise ActionError(f"couldn't unmarshal input data, is it JSON?: invalid character '{first}' "
-                          "looking for beginning of value")
-    if first == "{":
-        if body[1:].lstrip(" \t\r\n")[:1] in ("}", ""):
-            return []
-        raise ActionError("couldn't unmarshal input data, is it JSON?: not at beginning of value")
-    if first != "[":
-        return []
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise ActionError("couldn't unmarshal input data, is it JSON?: unexpected EOF") from None
-    return data if isinstance(data, list) else []
-
-
-def bulk_import(env: Env) -> None:
-    path = env.arg("input-file")
-    try:
-        if path:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        else:
-            text = sys.stdin.read()
-    except OSError as e:
-        raise ActionError(str(e)) from None
-    items = _read_silences(text)
-    client = env.client()
-    silences = [_postable(s) for s in items]
-    if env.value("force"):
-        for s in silences:
-            s.pop("id", None)
-
-    def post(s: dict[str, Any]) -> bool:
-        sid = s.get("id", "")
-        try:
-            try:
-                result = client.call("POST", "/silences", "/silences", body=s)
-            except APIError as e:
-                if e.status != 404:
-                    raise
-                result = client.call("POST", "/silences", "/silences", body={**s, "id": ""})
-        except APIError as e:
-            env.err.write(f"Error adding silence id='{sid}': {e}\n")
-            return False
-        env.out.write(f"{result['silenceID']}\n")
-        return True
-
-    workers = int(env.value("worker") or 0)
-    if workers <= 0:
-        return  # amtool starts no worker and so posts nothing
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(post, silences))
-    # amtool counts failures in a goroutine it does not wait for, so in practice it reports
-    # none and exits 0 even when silences failed; the per-silence errors above still show.
-
-
 def register(app: App) -> Command:
     silence = app.command(
         "silence", "Add, expire or view silences. For more information and additional flags see query help")
@@ -230,7 +156,7 @@ def register(app: App) -> Command:
     i.flag("force", "Force adding new silences even if it already exists", kind="bool", short="f")
     i.flag("worker", "Number of concurrent workers to use for import", kind="int", short="w", default=["8"])
     i.arg("input-file", "JSON file with silences", kind="existingfile")
-    i.action = bulk_import
+    i.action = cmd_import.bulk_import
     q = silence.command("query", helptext.SILENCE_QUERY, default=True)
     q.flag("expired", "Show expired silences instead of active", kind="bool")
     q.flag("quiet", "Only show silence ids", kind="bool", short="q")

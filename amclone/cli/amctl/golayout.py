@@ -79,26 +79,42 @@ def _chunk(s: str, t: time.struct_time, frac: int) -> tuple[int, str]:
     return 0, ""
 
 
-_RFC3339_ELEMS = ["2006", "-", "01", "-", "02", "T", "15", ":", "04", ":", "05", "Z07:00"]
-_RFC3339 = "2006-01-02T15:04:05Z07:00"
+RFC3339 = "2006-01-02T15:04:05Z07:00"
+SORTABLE = "2006-01-02 15:04:05"  # strfmt's last DateTime layout, the one its errors name
+_NUMERIC = ("2006", "01", "02", "15", "04", "05")
 
 
-def parse_rfc3339(value: str) -> int:
-    """``time.Parse(time.RFC3339, value)`` with Go's error texts (amtool's --start/--end)."""
+def _elements(layout: str) -> list[str]:
+    out, i = [], 0
+    while i < len(layout):
+        for token in ("Z07:00", *_NUMERIC):
+            if layout.startswith(token, i):
+                out.append(token)
+                i += len(token)
+                break
+        else:
+            out.append(layout[i])
+            i += 1
+    return out
+
+
+def parse_rfc3339(value: str, layout: str = RFC3339) -> int:
+    """``time.Parse(layout, value)`` for RFC3339-like layouts (numeric fields, literals, Z07:00),
+    with Go's error texts: amtool's --start/--end, and strfmt's in silence import."""
     import calendar
 
     def fail(rest: str, elem: str) -> ValueError:
-        return ValueError(f'parsing time "{value}" as "{_RFC3339}": cannot parse "{rest}" as "{elem}"')
+        return ValueError(f'parsing time "{value}" as "{layout}": cannot parse "{rest}" as "{elem}"')
 
     rest = value
     nums: list[int] = []
     frac = 0
     offset = 0
-    for elem in _RFC3339_ELEMS:
-        if elem in ("-", "T", ":"):
+    for elem in _elements(layout):
+        if elem not in _NUMERIC and elem != "Z07:00":
             if not rest.startswith(elem):
                 raise fail(rest, elem)
-            rest = rest[1:]
+            rest = rest[len(elem):]
             continue
         if elem == "Z07:00":
             if rest.startswith("Z"):
