@@ -63,22 +63,22 @@ class Coordinator:
     def reload(self) -> None:
         """Load the file and apply it; raises ConfigError (Alertmanager's text) on failure."""
         with self._lock:
-            log.info("Loading configuration file", extra={"component": "configuration", "file": self.path})
+            log.info("Loading configuration file", extra={"file": self.path})
             try:
                 conf = load_file(self.path, extended=self.extended)
             except ConfigError as e:
                 log.error("Loading configuration file failed",
-                          extra={"component": "configuration", "file": self.path, "err": str(e)})
+                          extra={"file": self.path, "err": str(e)})
                 self.success_metric.set(0)
                 raise
             log.info("Completed loading of configuration file",
-                     extra={"component": "configuration", "file": self.path})
+                     extra={"file": self.path})
             for sub in self._subscribers:
                 try:
                     sub(conf)
                 except Exception as e:  # a subscriber's own error type: report it as text
                     log.error("one or more config change subscribers failed to apply new config",
-                              extra={"component": "configuration", "file": self.path, "err": str(e)})
+                              extra={"file": self.path, "err": str(e)})
                     self.success_metric.set(0)
                     if isinstance(e, ConfigError):
                         raise
