@@ -5,7 +5,8 @@ of a typical alert query over 1,000 series on both.
 
     .venv/bin/python bench/remote_write.py [--series 100000] [--rounds 10] [--connections 4]
 
-Until the composition root mounts the receiver, amclone's side is ``python -m amclone.ingest.serve``.
+amclone runs as itself (``python -m amclone``, receiver at ``/api/v1/write``, query API under
+``/prometheus``); ``--standalone`` uses ``python -m amclone.ingest.serve`` instead.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from _common import ratio_line, rss_bytes, workdir
 
 from amclone.ingest.codec import compress
 from amclone.proto import prometheus_remote_pb2 as pb1
-from amclone.testing.procs import Managed, free_port, reference_binary, wait_http
+from amclone.testing.procs import Managed, free_port, reference_binary, start_amclone, wait_http
 
 HEADERS = {"Content-Encoding": "snappy", "Content-Type": "application/x-protobuf",
            "X-Prometheus-Remote-Write-Version": "0.1.0", "User-Agent": "bench/1"}
@@ -103,6 +104,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--per-request", type=int, default=2000)
     p.add_argument("--connections", type=int, default=4)
+    p.add_argument("--standalone", action="store_true", help="amclone.ingest.serve instead of amclone")
     args = p.parse_args()
     t0 = int(time.time() * 1000) - args.rounds * 15_000
     print(f"encoding {args.rounds} rounds x {args.series:,} series ...", file=sys.stderr)
@@ -119,11 +121,16 @@ def main() -> None:
     theirs = measure("prometheus 2.42", prom, f"http://127.0.0.1:{port}/api/v1/write", f"http://127.0.0.1:{port}",
                      rounds, args, t_end)
 
-    port = free_port()
-    ours_proc = Managed([sys.executable, "-m", "amclone.ingest.serve", "--port", str(port)], log=wd / "amclone.log")
-    wait_http(f"http://127.0.0.1:{port}/-/ready", 30, ours_proc.proc)
-    ours = measure("amclone", ours_proc, f"http://127.0.0.1:{port}/api/v1/write",
-                   f"http://127.0.0.1:{port}/prometheus", rounds, args, t_end)
+    if args.standalone:
+        port = free_port()
+        ours_proc = Managed([sys.executable, "-m", "amclone.ingest.serve", "--port", str(port)],
+                            log=wd / "amclone.log")
+        wait_http(f"http://127.0.0.1:{port}/-/ready", 30, ours_proc.proc)
+        url = f"http://127.0.0.1:{port}"
+    else:
+        (wd / "alertmanager.yml").write_text("route: {receiver: x}\nreceivers: [{name: x}]\n")
+        ours_proc, url = start_amclone(wd / "alertmanager.yml", wd)
+    ours = measure("amclone", ours_proc, f"{url}/api/v1/write", f"{url}/prometheus", rounds, args, t_end)
 
     print(ratio_line("remote write", ours[0], theirs[0], "samples/s"))
     print(ratio_line("memory per active series", ours[1], theirs[1], "bytes", higher_is_better=False))

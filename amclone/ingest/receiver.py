@@ -10,6 +10,7 @@ metadata is kept for ``/api/v1/metadata``.
 
 from __future__ import annotations
 
+import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,37 @@ def _varint(buf: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
+_DOUBLE = struct.Struct("<d").unpack_from
+
+
+def _one_sample(raw: bytes, pos: int, n: int) -> tuple[int, float] | None:
+    """The (timestamp, value) when all that follows the labels is one Sample - the common case,
+    read straight from the bytes - else None (then the protobuf runtime decodes the rest)."""
+    if pos >= n or raw[pos] != 0x12:
+        return None
+    end = pos + 2 + raw[pos + 1]
+    if raw[pos + 1] & 0x80 or end != n:
+        return None
+    i = pos + 2
+    value = 0.0
+    t = 0
+    while i < end:
+        tag = raw[i]
+        if tag == 0x09:
+            value = _DOUBLE(raw, i + 1)[0]
+            i += 9
+        elif tag == 0x10:
+            t, used = _varint(raw, i + 1)
+            i += 1 + used
+        else:
+            return None
+    if i != end:
+        return None
+    if t >= 1 << 63:  # int64 on the wire: two's complement
+        t -= 1 << 64
+    return t, value
+
+
 def _rollback(head: Head, added: list[tuple[MemSeries, int]], created: list[MemSeries]) -> None:
     """Take back a refused request's samples (and series it created), as Prometheus rolls back."""
     for series, t in reversed(added):
@@ -125,6 +157,7 @@ class Receiver:
         created: list[MemSeries] = []
         stats = WriteStats()
         new_max = head.max_time
+        samples_written = 0
         try:
             for raw in req.timeseries:
                 # Senders write the labels first, each "0x0a <len> <Label>": those bytes are the key.
@@ -137,10 +170,11 @@ class Receiver:
                             pos += 1 + skip + ln
                         else:
                             pos += 2 + ln
-                    payload = payload_of(raw[pos:]) if pos < n else _EMPTY
-                except (IndexError, DecodeError):
+                    one = _one_sample(raw, pos, n)
+                    payload = _EMPTY if one is not None or pos >= n else payload_of(raw[pos:])
+                except (IndexError, DecodeError, struct.error):
                     raise WriteError(400, "proto: cannot parse invalid wire-format data") from None
-                if pos == 0 or payload.late_labels or pos > n:
+                if pos == 0 or pos > n or (one is None and payload.late_labels):
                     key = b""  # labels not (only) in front: no shortcut for this series
                     series = _MISSING
                 else:
@@ -153,6 +187,22 @@ class Receiver:
                         raise WriteError(400, _decode_text(exc)) from None
                     if series is not None:
                         created.append(series)
+                if one is not None:  # the usual shape: exactly one sample, read without protobuf objects
+                    if series is None:
+                        self.samples_with_invalid_labels += 1
+                        continue
+                    assert isinstance(series, MemSeries)
+                    t, value = one
+                    if t > max_t:
+                        raise WriteError(400, "out of bounds: timestamp is too far in the future")
+                    if t < retention_floor:
+                        raise OutOfBoundsError()
+                    series.append(t, value, ooo)
+                    added.append((series, t))
+                    if t > new_max:  # noqa: PLR1730 - no call on the per-sample path
+                        new_max = t
+                    samples_written += 1
+                    continue
                 samples = payload.samples
                 if series is None:
                     self.samples_with_invalid_labels += len(samples)
@@ -166,8 +216,9 @@ class Receiver:
                         raise OutOfBoundsError()
                     series.append(t, smp.value, ooo)
                     added.append((series, t))
-                    new_max = max(new_max, t)
-                stats.samples += len(samples)
+                    if t > new_max:  # noqa: PLR1730
+                        new_max = t
+                samples_written += len(samples)
                 if payload.histograms:
                     stats.histograms += len(payload.histograms)
                 if payload.exemplars:
@@ -178,6 +229,7 @@ class Receiver:
         except WriteError:
             _rollback(head, added, created)
             raise
+        stats.samples = samples_written
         head.max_time = max(head.max_time, new_max)
         head.samples_appended += len(added)
         head.histograms_received += stats.histograms

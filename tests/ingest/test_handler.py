@@ -78,7 +78,7 @@ async def client(aiohttp_client: Any, head: Head) -> Any:
 
 
 def select(head: Head, name: str) -> list[Any]:
-    return head.select([SeriesMatcher("__name__", MatchOp.EQUAL, name)], 0, 1 << 62)
+    return list(head.select([SeriesMatcher("__name__", MatchOp.EQUAL, name)], -(1 << 61), 1 << 62))
 
 
 async def test_v1_success_and_stale_marker(client: Any, head: Head) -> None:
@@ -233,3 +233,20 @@ async def test_v2_repeated_requests_and_histogram_only_series(client: Any, head:
     resp = await client.post("/api/v1/write", data=compress(req.SerializeToString()), headers=V2_HEADERS)
     assert resp.status == 204 and resp.headers["X-Prometheus-Remote-Write-Histograms-Written"] == "1"
     assert select(head, "h") == []
+
+
+@pytest.mark.parametrize("t,v", [(NOW, 0.0), (-5000, 2.5), (NOW, STALE_NAN), (0, 7.0), (NOW, -1e300)])
+async def test_v1_single_sample_fast_path_values(client: Any, head: Head, t: int, v: float) -> None:
+    """Default (omitted) fields, negative timestamps and the stale NaN's bits, read from the bytes."""
+    body = v1([({"__name__": "x"}, [(t, v)])])
+    assert (await client.post("/api/v1/write", data=body, headers=V1_HEADERS)).status == 204
+    [s] = select(head, "x")
+    assert list(s.ts) == [t]
+    assert struct.pack("<d", s.vs[0]) == struct.pack("<d", v)
+
+
+async def test_v1_truncated_sample_is_400(client: Any) -> None:
+    lbl = _len_prefixed(0x0A, pb1.Label(name="__name__", value="x").SerializeToString())
+    broken = lbl + b"\x12\x0b\x09\x00\x00"  # a Sample that claims 11 bytes and has 3
+    body = compress(_len_prefixed(0x0A, broken))
+    assert (await client.post("/api/v1/write", data=body, headers=V1_HEADERS)).status == 400
