@@ -37,6 +37,7 @@ from amclone.silence import Silencer, Silences, SnapshotFile
 from amclone.template import Template, TemplateError, from_globs
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 from amclone.tsdb import Head
+from amclone.tsdb import metrics as tsdb_metrics
 
 log = logging.getLogger("amclone.app")
 
@@ -111,6 +112,7 @@ class App:
         # Metrics intake beside Alertmanager's API: remote write and the Prometheus query API
         # over one in-memory head (what rule evaluation will read; SEAM: the rules engine).
         self.head = Head()
+        tsdb_metrics.register(self.head, self.registry)
         self.http = HttpServer(self.deps, self.metrics, ServerOptions(
             route_prefix=opts.route_prefix, get_concurrency=opts.get_concurrency,
             timeout_ns=opts.timeout_ns, web_config_file=opts.web_config_file, ui_path=opts.ui_path,
