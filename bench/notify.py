@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import sys
 import threading
 import time
 import urllib.request
@@ -26,11 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from _common import workdir
-
 from aiohttp import web
 
 from amclone.compat.timefmt import format_rfc3339nano
-from amclone.testing.procs import Managed, free_port, start_alertmanager, wait_http
+from amclone.testing.procs import Managed, free_port, start_alertmanager, start_amclone
 
 GROUP_WAIT = 1
 
@@ -99,15 +97,8 @@ def alert(name: str) -> dict[str, Any]:
     return {"labels": {"alertname": name, "job": "bench"}, "startsAt": format_rfc3339nano(time.time_ns())}
 
 
-def start_amclone(config: Path, wd: Path) -> tuple[Managed, str]:
-    port = free_port()
-    (wd / "data").mkdir(exist_ok=True)
-    m = Managed([sys.executable, "-m", "amclone.testing.dispatching_server", f"--config.file={config}",
-                 f"--storage.path={wd / 'data'}", f"--web.listen-address=127.0.0.1:{port}",
-                 "--cluster.listen-address=", "--log.level=warn"], cwd=wd, log=wd / "amclone.log")
-    url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/-/ready", proc=m.proc)
-    return m, url
+def start_amclone_server(config: Path, wd: Path) -> tuple[Managed, str]:
+    return start_amclone(config, wd, extra=["--log.level=warn"])
 
 
 def run(kind: str, groups: int, burst: int) -> dict[str, float]:
@@ -117,7 +108,7 @@ def run(kind: str, groups: int, burst: int) -> dict[str, float]:
     rx = Receiver()
     cfg = wd / "am.yml"
     cfg.write_text(CONFIG.format(gw=GROUP_WAIT, port=rx.port))
-    proc, url = start_alertmanager(cfg, wd) if kind == "alertmanager" else start_amclone(cfg, wd)
+    proc, url = start_alertmanager(cfg, wd) if kind == "alertmanager" else start_amclone_server(cfg, wd)
     try:
         sent: dict[str, float] = {}
         for i in range(groups):
@@ -137,7 +128,7 @@ def run(kind: str, groups: int, burst: int) -> dict[str, float]:
     cfg.write_text(CONFIG.format(gw=5, port=rx2.port))
     wd2 = wd / "burst"
     wd2.mkdir()
-    proc, url = start_alertmanager(cfg, wd2) if kind == "alertmanager" else start_amclone(cfg, wd2)
+    proc, url = start_alertmanager(cfg, wd2) if kind == "alertmanager" else start_amclone_server(cfg, wd2)
     try:
         names = [f"b{i}" for i in range(burst)]
         first = time.time()

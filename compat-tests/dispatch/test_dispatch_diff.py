@@ -12,28 +12,19 @@ from pathlib import Path
 import pytest
 
 from amclone.testing.diffcheck import compare_deliveries, compare_snapshots, normalize_snapshot
-from amclone.testing.procs import Managed, free_port, start_alertmanager, wait_http
+from amclone.testing.procs import Managed, start_alertmanager, start_amclone
 from amclone.testing.timeline import Scenario, Snapshot, Target, play
 from amclone.testing.webhook import WebhookCollector
 
 sys.path.insert(0, str(Path(__file__).parent))
-from scenarios import SCENARIOS  # noqa: E402
+from scenarios import SCENARIOS
 
 EXTERNAL = "http://am.test"
 
 
 def start_amclone_dispatching(config: Path, workdir: Path) -> tuple[Managed, str]:
-    """amclone's server with the notification system (see amclone.testing.dispatching_server)."""
-    port = free_port()
-    storage = workdir / "amclone-data"
-    storage.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "amclone.testing.dispatching_server", f"--config.file={config}",
-            f"--storage.path={storage}", f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-            f"--web.external-url={EXTERNAL}"]
-    m = Managed(argv, cwd=workdir, log=workdir / f"amclone-{port}.log")
-    url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/-/ready", proc=m.proc)
-    return m, url
+    """The amclone server process, as scripts/run starts it."""
+    return start_amclone(config, workdir, extra=[f"--web.external-url={EXTERNAL}"])
 
 
 def with_auto_snapshots(s: Scenario) -> Scenario:

@@ -16,7 +16,7 @@ from amclone.testing.procs import start_alertmanager
 from amclone.testing.webhook import WebhookCollector
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_dispatch_diff import EXTERNAL, start_amclone_dispatching  # noqa: E402
+from test_dispatch_diff import EXTERNAL, start_amclone_dispatching
 
 CONFIG = """
 route:

@@ -60,7 +60,7 @@ async def test_self_inhibition_guard() -> None:
 
 
 async def test_resolved_source_does_not_inhibit_and_new_puts_are_seen() -> None:
-    ih, marker, clock, store, made = await setup(RULE)
+    ih, marker, clock, store, _ = await setup(RULE)
     target = {"severity": "warning"}
     assert not ih.mutes(target)
     now = clock.now()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-
 from amclone.nflog import NotificationLog, Receiver
 from amclone.nflog.codec import Entry
 from amclone.notify.dedup import hash_alert, needs_update
@@ -110,8 +109,8 @@ inhibit_rules:
 """
     core = Core(yml)
     await core.start()
-    from amclone.silence import Silence, SilenceMatcher
     from amclone.labels.matcher import MatchType
+    from amclone.silence import Silence, SilenceMatcher
 
     now = core.clock.now()
     sid = core.silences.set(Silence("", (SilenceMatcher("alertname", MatchType.EQUAL, "W"),), now, now + 3600 * S,
@@ -156,7 +155,11 @@ async def test_notified_hook_sees_each_notification() -> None:
     core = Core(CFG)
     seen: list[tuple[str, str, int]] = []
     core.system.add_hook(lambda ctx, recv, alerts: seen.append((ctx.group_key, recv.key(), len(alerts))))
-    core.system.add_hook(lambda ctx, recv, alerts: 1 / 0)  # a broken hook changes nothing
+
+    def broken(ctx: object, recv: object, alerts: object) -> None:
+        raise ZeroDivisionError
+
+    core.system.add_hook(broken)  # a broken hook changes nothing
     await core.start()
     await core.post({"alertname": "A"})
     await core.advance(2)

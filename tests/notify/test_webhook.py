@@ -177,8 +177,7 @@ async def test_follow_redirects_on_and_off(server: tuple[Server, str]) -> None:
     await off.close()
 
 
-async def test_proxy_url_is_used(server: tuple[Server, str], aiohttp_server: Any) -> None:
-    state, base = server
+async def test_proxy_url_is_used(aiohttp_server: Any) -> None:
     seen: list[str] = []
 
     async def proxy(request: web.Request) -> web.Response:

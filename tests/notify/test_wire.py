@@ -28,7 +28,7 @@ async def raw_server(handler: Any) -> tuple[asyncio.Server, int, list[int]]:
 
 async def read_request(reader: asyncio.StreamReader) -> bytes:
     head = await reader.readuntil(b"\r\n\r\n")
-    n = int([ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-length")][0].split(b":")[1])
+    n = int(next(ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-length")).split(b":")[1])
     return await reader.readexactly(n)
 
 
