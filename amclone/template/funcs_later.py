@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from amclone.compat import gojson
 from amclone.template.gotime import NS, Duration, GoTime, zero_time
-from amclone.template.gotmpl.values import HTML, Func, GoError, GoMap, GoSlice, GoStruct
+from amclone.template.gotmpl.escfuncs import to_go_json
+from amclone.template.gotmpl.values import HTML, Func, GoError, GoMap, GoSlice
 from amclone.template.promfuncs import humanize_duration
 
 
@@ -54,27 +55,6 @@ def _url_unescape(s: str) -> str:
         return urllib.parse.unquote_plus(s, errors="strict")
     except UnicodeDecodeError:
         raise GoError(f"invalid URL escape {s!r}") from None
-
-
-def to_go_json(v: Any) -> Any:
-    """The value encoding/json would write, as Python data for gojson.dumps."""
-    if isinstance(v, GoTime):
-        from amclone.compat.timefmt import format_rfc3339nano
-
-        if v.offset == 0:
-            return format_rfc3339nano(v.ns)
-        return v.format("2006-01-02T15:04:05.999999999Z07:00")
-    if isinstance(v, GoStruct):
-        names = getattr(type(v), "json_names", None) or {}
-        return {names.get(f, f): to_go_json(getattr(v, f)) for f in type(v).go_fields}
-    if isinstance(v, dict):
-        return {str(k): to_go_json(v[k]) for k in sorted(v, key=lambda k: str(k).encode())}
-    if isinstance(v, (list, tuple)):
-        return [to_go_json(x) for x in v]
-    if isinstance(v, float):
-        # encoding/json writes integral floats without a fraction (1, not 1.0)
-        return int(v) if v.is_integer() and abs(v) < 1e21 else v
-    return v
 
 
 def _to_json(v: Any) -> str:

@@ -75,6 +75,14 @@ class GoTime(GoStruct):
     def go_string(self) -> str:
         return self.format("2006-01-02 15:04:05.999999999 -0700 MST")
 
+    def go_json(self) -> str:
+        """MarshalJSON: RFC 3339 with nanoseconds, trailing zeros trimmed."""
+        if self.offset == 0:
+            from amclone.compat.timefmt import format_rfc3339nano
+
+            return format_rfc3339nano(self.ns)
+        return self.format("2006-01-02T15:04:05.999999999Z07:00")
+
     def local(self) -> GoTime:
         secs = self.ns // NS
         try:

@@ -424,3 +424,24 @@ ALL += [("z-attr-lt", "<b<b>", {"kind": "html"}), ("z-attr-lt2", '<a href="<a hr
 ALL += [("z-eq-types", "{{ eq $ (index .Alerts 0).Labels }}", {}),
         ("z-eq-nil-nil", '{{ define "t" }}{{ eq . nil }}{{ end }}{{ template "t" }}', {}),
         ("z-html-nil", "{{ and nil 1 }}<b>{{ .CommonLabels.nope }}</b>", {"kind": "html"})]
+
+JS_CSS: list[tuple[str, str, dict[str, Any]]] = [(f"j-{i}", t, {"kind": "html"}) for i, t in enumerate([
+    "<script>var a = 1 / {{ len .Alerts }}; var r = /x/; // c {{ .Status }}\nvar s = '{{ .Status }}';</script>",
+    "<script>/* block {{ .Status }} */ var x = {{ .Status }};</script>",
+    "<script>/* multi\nline */x</script>",
+    "<script>var t = `{{ .Status }}`;</script>",
+    "<script>x = a / b; y = {{ .Status }} / 2; z = /re{{ .Status }}/;</script>",
+    '<script>var o = {{ .CommonLabels }}; var l = {{ .Alerts.Firing }}; var n = {{ 1.5 }};</script>',
+    "<script>var s = \"</script>\"; {{ .Status }}",
+    "<style>/* comment */ p { color: red; } {{ .Status }}</style>",
+    "<style>p { background: url({{ .ExternalURL }}); font: '{{ .Status }} x'; }</style>",
+    '<p style="background: url(\'{{ .ExternalURL }}?a={{ .Status }}\')">x</p>',
+    '<p style="font-family: \'{{ "a\\"b;c" }}\'">x</p>',
+    "<style>a::before { content: \"{{ \"(x) </style>\" }}\" }</style>",
+    "<script>var x = 1 /* c */ / 2;</script>",
+    "<a onclick=\"if (x) {{ .Status }} else y\">x</a>",
+    "<script>return /{{ .Status }}/.test(s)</script>",
+    "<script>x++ / 2; y-- {{ .Status }}</script>",
+    "<style>// line\np{}</style>",
+])]
+ALL += JS_CSS

@@ -36,17 +36,24 @@ def action(d=0):
     body = ''.join(piece(d + 1) for _ in range(R.randint(0, 2)))
     els = ('{{ else }}' + piece(d + 1)) if R.random() < 0.4 else ''
     return '{{ ' + kw + ' ' + expr() + ' }}' + body + els + '{{ end }}'
+TEXTS = ['a', ' ', '\n', '<b>', '"', '&', '<a href="', '">', "<p title='", "'>", '<p style="color: ', '<script>',
+         '</script>', '<a href=', '>', '?q=', '#f', '<!--', '-->', '<title>', '</title>', "<a onclick='", ' x=',
+         '<textarea>', '</textarea>', '<img src="', 'javascript:', '/path/', '<', '=', '{{- " " -}}', '{{/* c */}}',
+         '{{ $y := 1 }}', '{{ range $i, $e := .Alerts }}{{ $i }}{{ end }}', '{{ if $ }}{{ else if 1 }}{{ end }}',
+         '{{ define "d" }}<i>{{ . }}</i>{{ end }}{{ template "d" .Status }}', '{{ block "b" . }}{{ len . }}{{ end }}']
+
+
 def piece(d=0):
-    r = R.randrange(10)
-    if r >= 8:
+    r = R.randrange(len(TEXTS) + 6)
+    if r >= len(TEXTS):
         return action(d)
-    return ['a', ' ', '\n', '<b>', '"', '&', '<a href="', '">'][r]
+    return TEXTS[r]
 cases = []
 for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 150):
     t = ''.join(piece() for _ in range(R.randint(1, 4)))
     if R.random() < 0.1:  # mutilate
         k = R.randrange(len(t)); t = t[:k] + t[k + 1:]
-    cases.append((t, 'html' if R.random() < 0.3 else 'text'))
+    cases.append((t, 'html' if R.random() < 0.5 else 'text'))
 def ref(c):
     return amtool(c[0], kind=c[1])
 with cf.ThreadPoolExecutor(2) as ex:

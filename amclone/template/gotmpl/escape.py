@@ -55,6 +55,8 @@ def join(a: Ctx, b: Ctx, node: N.Node, name: str) -> Ctx:
         return a
     if replace(a, url=b.url) == b:
         return replace(a, url=H.U_UNKNOWN)
+    if replace(a, js=b.js) == b:
+        return replace(a, js=2)  # jsCtxUnknown
     na, nb = nudge(a), nudge(b)
     if not (na == a and nb == b):
         e = join(na, nb, node, name)
@@ -68,11 +70,12 @@ def _escapers_for(c: Ctx, node: N.Node) -> tuple[Ctx, list[str]]:
     st = c.state
     if st == H.ERROR:
         return c, []
-    if st == H.URL:
+    if st in (H.URL, H.CSS_DQ, H.CSS_SQ, H.CSS_DQ_URL, H.CSS_SQ_URL, H.CSS_URL):
+        norm = "_html_template_cssescaper" if st in (H.CSS_DQ, H.CSS_SQ) else "_html_template_urlnormalizer"
         if c.url == H.U_NONE:
-            s += ["_html_template_urlfilter", "_html_template_urlnormalizer"]
+            s += ["_html_template_urlfilter", norm]
         elif c.url == H.U_PRE:
-            s.append("_html_template_urlnormalizer")
+            s.append(norm)
         elif c.url == H.U_QUERY:
             s.append("_html_template_urlescaper")
         else:
@@ -82,6 +85,8 @@ def _escapers_for(c: Ctx, node: N.Node) -> tuple[Ctx, list[str]]:
         c = replace(c, js=1)
     elif st in (H.JS_DQ, H.JS_SQ):
         s.append("_html_template_jsstrescaper")
+    elif st == H.JS_BQ:
+        return Ctx(H.ERROR, err=_err_at(node, f"{node} appears in a JS template literal")), []
     elif st == H.JS_RE:
         s.append("_html_template_jsregexpescaper")
     elif st == H.CSS:

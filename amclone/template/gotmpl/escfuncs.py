@@ -12,7 +12,7 @@ from typing import Any
 
 from amclone.compat import gojson
 from amclone.template.gotmpl.gofmt import sprint
-from amclone.template.gotmpl.values import HTML, Func
+from amclone.template.gotmpl.values import HTML, Func, GoStruct
 
 FAILSAFE = "ZgotmplZ"
 
@@ -129,8 +129,50 @@ def css_value_filter(*args: Any) -> str:
     return s
 
 
+_CSS = {"\0": "\\0", "\t": "\\9", "\n": "\\a", "\f": "\\c", "\r": "\\d", '"': "\\22", "&": "\\26",
+        "'": "\\27", "(": "\\28", ")": "\\29", "+": "\\2b", "/": "\\2f", ":": "\\3a", ";": "\\3b",
+        "<": "\\3c", ">": "\\3e", "\\": "\\\\", "{": "\\7b", "}": "\\7d"}
+
+
+def css_escaper(*args: Any) -> str:
+    """Go's cssEscaper: hex escapes, with a space after one when a hex digit or space follows."""
+    s, _ = _stringify(args)
+    out = []
+    for i, ch in enumerate(s):
+        rep = _CSS.get(ch)
+        if rep is None:
+            out.append(ch)
+            continue
+        out.append(rep)
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        if rep != "\\\\" and (nxt == "" or nxt in "0123456789abcdefABCDEF" or nxt in "\t\n\f\r "):
+            out.append(" ")
+    return "".join(out)
+
+
 def _js_ident_part(c: str) -> bool:
     return c.isalnum() or c in "_$"
+
+
+def to_go_json(v: Any) -> Any:
+    """The value encoding/json would write, as Python data for gojson.dumps (structs use their
+    json_names, times their RFC 3339 form via go_json)."""
+    gj = getattr(v, "go_json", None)
+    if gj is not None:
+        return gj()
+    if isinstance(v, GoStruct):
+        names = getattr(type(v), "json_names", None) or {}
+        return {names.get(f, f): to_go_json(getattr(v, f)) for f in type(v).go_fields}
+    if isinstance(v, dict):
+        return {str(k): to_go_json(v[k]) for k in sorted(v, key=lambda k: str(k).encode())}
+    if isinstance(v, (list, tuple)):
+        return [to_go_json(x) for x in v]
+    if isinstance(v, float):
+        # encoding/json writes integral floats without a fraction (1, not 1.0)
+        return int(v) if v.is_integer() and abs(v) < 1e21 else v
+    if isinstance(v, str):
+        return str(v)
+    return v
 
 
 def js_val_escaper(*args: Any) -> str:
@@ -141,10 +183,7 @@ def js_val_escaper(*args: Any) -> str:
             a = gs()
     else:
         a = sprint(list(args))
-    if a is None or isinstance(a, (str, bool, int, float, list, dict)):
-        b = gojson.dumps(a if not isinstance(a, HTML) else str(a))
-    else:
-        b = gojson.dumps(sprint([a]))
+    b = gojson.dumps(to_go_json(a))
     if not b:
         return b
     pad = _js_ident_part(b[0]) or _js_ident_part(b[-1])
@@ -190,7 +229,7 @@ ESCAPERS: dict[str, Func] = {
     "_html_template_urlnormalizer": _f(url_normalizer),
     "_html_template_urlescaper": _f(url_escaper),
     "_html_template_cssvaluefilter": _f(css_value_filter),
-    "_html_template_cssescaper": _f(js_str_escaper),
+    "_html_template_cssescaper": _f(css_escaper),
     "_html_template_jsvalescaper": _f(js_val_escaper),
     "_html_template_jsstrescaper": _f(js_str_escaper),
     "_html_template_jsregexpescaper": _f(js_str_escaper),

@@ -10,11 +10,14 @@ import html as _html
 from dataclasses import dataclass, replace
 
 TEXT, TAG, ATTR_NAME, AFTER_NAME, BEFORE_VALUE, HTML_CMT, RCDATA, ATTR, URL, SRCSET, JS, JS_DQ, JS_SQ, \
-    JS_RE, JS_BLOCK_CMT, JS_LINE_CMT, CSS, ERROR = range(18)
+    JS_BQ, JS_RE, JS_BLOCK_CMT, JS_LINE_CMT, CSS, CSS_DQ, CSS_SQ, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, \
+    CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR = range(26)
 STATE_NAMES = ["stateText", "stateTag", "stateAttrName", "stateAfterName", "stateBeforeValue",
                "stateHTMLCmt", "stateRCDATA", "stateAttr", "stateURL", "stateSrcset", "stateJS",
-               "stateJSDqStr", "stateJSSqStr", "stateJSRegexp", "stateJSBlockCmt", "stateJSLineCmt",
-               "stateCSS", "stateError"]
+               "stateJSDqStr", "stateJSSqStr", "stateJSBqStr", "stateJSRegexp", "stateJSBlockCmt",
+               "stateJSLineCmt", "stateCSS", "stateCSSDqStr", "stateCSSSqStr", "stateCSSDqURL",
+               "stateCSSSqURL", "stateCSSURL", "stateCSSBlockCmt", "stateCSSLineCmt", "stateError"]
+COMMENTS = (HTML_CMT, JS_BLOCK_CMT, JS_LINE_CMT, CSS_BLOCK_CMT, CSS_LINE_CMT)
 D_NONE, D_DQ, D_SQ, D_SPACE = range(4)
 DELIM_NAMES = ["delimNone", "delimDoubleQuote", "delimSingleQuote", "delimSpaceOrTagEnd"]
 U_NONE, U_PRE, U_QUERY, U_UNKNOWN = range(4)
@@ -93,6 +96,12 @@ _END_MARKERS = {E_SCRIPT: "</script", E_STYLE: "</style", E_TEXTAREA: "</textare
 _ATTR_START = {A_NONE: ATTR, A_SCRIPT: JS, A_SCRIPT_TYPE: ATTR, A_STYLE: CSS, A_URL: URL, A_SRCSET: SRCSET}
 
 
+def _quote(s: str) -> str:
+    from amclone.compat.goquote import quote
+
+    return quote(s)
+
+
 def _eat_ws(s: str, i: int) -> int:
     while i < len(s) and s[i] in _WS:
         i += 1
@@ -144,7 +153,7 @@ def _t_tag(c: Ctx, s: str) -> tuple[Ctx, int]:
     if err:
         return Ctx(ERROR, err=err), len(s)
     if i == j:
-        return Ctx(ERROR, err=f"expected space, attr name, or end of tag, but got {s[i:]!r}"), len(s)
+        return Ctx(ERROR, err=f"expected space, attr name, or end of tag, but got {_quote(s[i:])}"), len(s)
     name = s[i:j].lower()
     attr = A_NONE
     if c.element == E_SCRIPT and name == "type":
@@ -199,42 +208,27 @@ def _t_url(c: Ctx, s: str) -> tuple[Ctx, int]:
     return c, len(s)
 
 
-def _t_js(c: Ctx, s: str) -> tuple[Ctx, int]:
-    for i, ch in enumerate(s):
-        if ch == '"':
-            return replace(c, state=JS_DQ), i + 1
-        if ch == "'":
-            return replace(c, state=JS_SQ), i + 1
-    return c, len(s)
-
-
-def _t_js_str(c: Ctx, s: str) -> tuple[Ctx, int]:
-    q = '"' if c.state == JS_DQ else "'"
-    i = 0
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-            continue
-        if s[i] == q:
-            return replace(c, state=JS, js=1), i + 1
-        i += 1
-    return c, len(s)
-
-
 def _t_rest(c: Ctx, s: str) -> tuple[Ctx, int]:
     return c, len(s)
 
 
 _TRANSITIONS = {TEXT: _t_text, TAG: _t_tag, ATTR_NAME: _t_attr_name, AFTER_NAME: _t_after_name,
                 BEFORE_VALUE: _t_before_value, HTML_CMT: _t_html_cmt, RCDATA: _t_rest, ATTR: _t_rest,
-                URL: _t_url, SRCSET: _t_rest, JS: _t_js, JS_DQ: _t_js_str, JS_SQ: _t_js_str, CSS: _t_rest,
-                ERROR: _t_rest}
+                URL: _t_url, SRCSET: _t_rest, ERROR: _t_rest}
+
+
+def _transition(c: Ctx, s: str) -> tuple[Ctx, int]:
+    fn = _TRANSITIONS.get(c.state)
+    if fn is None:
+        from amclone.template.gotmpl.htmljscss import TRANSITIONS
+
+        _TRANSITIONS.update(TRANSITIONS)
+        fn = _TRANSITIONS[c.state]
+    return fn(c, s)
 
 
 def _special_end(c: Ctx, s: str) -> tuple[Ctx, int]:
     if c.element != E_NONE:
-        if c.element == E_SCRIPT and c.state in (JS_DQ, JS_SQ):
-            return c, len(s)
         i = s.lower().find(_END_MARKERS[c.element])
         if i >= 0:
             return Ctx(), i
@@ -247,17 +241,17 @@ def after_text(c: Ctx, s: str) -> tuple[Ctx, int]:
         c1, i = _special_end(c, s)
         if i == 0:
             return c1, 0
-        return _TRANSITIONS[c.state](c, s[:i])
+        return _transition(c, s[:i])
     ends = {D_DQ: '"', D_SQ: "'", D_SPACE: _WS + ">"}[c.delim]
     i = next((k for k, ch in enumerate(s) if ch in ends), len(s))
     if c.delim == D_SPACE:
         bad = next((k for k, ch in enumerate(s[:i]) if ch in "\"'<=`"), -1)
         if bad >= 0:
-            return Ctx(ERROR, err=f"{s[bad]!r} in unquoted attr: {s[:i]!r}"), len(s)
+            return Ctx(ERROR, err=f"{_quote(s[bad])} in unquoted attr: {_quote(s[:i])}"), len(s)
     if i == len(s):
         u = _html.unescape(s)
         while u:
-            c1, i1 = _TRANSITIONS[c.state](c, u)
+            c1, i1 = _transition(c, u)
             c, u = c1, u[i1:]
         return c, len(s)
     if c.delim != D_SPACE:
@@ -286,16 +280,22 @@ def escape_text(c: Ctx, s: str) -> tuple[Ctx, str]:
                     out.append(s[written:j])
                     out.append("&lt;")
                     written = j + 1
-        elif c.state == HTML_CMT:
+        elif c.state in COMMENTS and c.delim == D_NONE:
+            if c.state == JS_BLOCK_CMT:
+                # A block comment is white space, or a line break if it spanned lines.
+                out.append("\n" if any(ch in s[written:i1] for ch in "\n\r\u2028\u2029") else " ")
+            elif c.state == CSS_BLOCK_CMT:
+                out.append(" ")
             written = i1
-        if c.state != c1.state and c1.state == HTML_CMT:
-            out.append(s[written:i1 - 4])
+        if c.state != c1.state and c1.state in COMMENTS and c1.delim == D_NONE:
+            cs = i1 - 4 if c1.state == HTML_CMT else i1 - 2
+            out.append(s[written:cs])
             written = i1
         if i == i1 and c == c1:
             raise RuntimeError(f"infinite loop from {c} to {c1}")
         c, i = c1, i1
     if written == 0:
         return c, s
-    if c.state != HTML_CMT:
+    if c.state not in COMMENTS or c.delim != D_NONE:
         out.append(s[written:])
     return c, "".join(out)
