@@ -219,6 +219,10 @@ def run(argv: list[str], env: Env) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    import signal
+
+    # Like a Go program: a closed pipe (amctl ... | head) ends the process quietly with SIGPIPE.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     env = Env()
     args: Any = list(sys.argv[1:] if argv is None else argv)
     try:
