@@ -56,6 +56,9 @@ def build_app() -> App:
     app.flag("version-check", "Check alertmanager version. Use --no-version-check to disable.",
              kind="bool", default=["true"])
     app.flag("version", "Show application version.", kind="bool")
+    # Newer amtool's matcher-parser switch; hidden so help stays 0.25's, where it does not exist.
+    app.flag("enable-feature", "Experimental features to enable. The flag can be repeated to enable "
+             "multiple features. Valid options: classic-mode, utf8-strict-mode", kind="strings", hidden=True)
     help_cmd = app.command("help", "Show help.")
     help_cmd.arg("command", "Show help on command.")
     cmd_alert.register(app)
@@ -154,6 +157,24 @@ def require_url(env: Env) -> None:
         raise env.fatal("required flag --alertmanager.url not provided")
 
 
+KNOWN_FEATURES = ("receiver-name-in-metrics", "classic-mode", "utf8-strict-mode", "auto-gomemlimit",
+                  "auto-gomaxprocs", "alert-names-in-metrics", "group-key-in-metrics", "event-recorder")
+
+
+def apply_features(env: Env) -> None:
+    """--enable-feature as Alertmanager 0.27+'s featurecontrol reads it; 0.25's classic matcher
+    parser stays the default when no mode is named."""
+    from amclone.labels.parse import set_mode
+
+    features = [f for value in env.value("enable-feature") or [] for f in str(value).split(",") if f]
+    for feature in features:
+        if feature not in KNOWN_FEATURES:
+            raise env.fatal(f"Unknown option '{feature}' for --enable-feature", blank_line=True)
+    if "classic-mode" in features and "utf8-strict-mode" in features:
+        raise env.fatal("cannot have both classic and UTF-8 modes enabled", blank_line=True)
+    set_mode("utf8" if "utf8-strict-mode" in features else "classic")
+
+
 def _help(app: App, env: Env, args: list[str]) -> Exit:
     ctx, err = parse(app, args, ignore_default=True)
     if err is not None:
@@ -210,6 +231,7 @@ def run(argv: list[str], env: Env) -> int:
     if ctx.selected is None:
         env.out.write(render(ctx))
         return 0
+    apply_features(env)
     try:
         for action in actions:
             action(env)
