@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import aiohttp
 from _common import ratio_line, rss_bytes, workdir
@@ -80,20 +82,29 @@ def time_query(base: str, t: float, n: int = 20) -> float:
     return (time.perf_counter() - t0) / n * 1000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(name: str, proc: Managed, write_url: str, query_base: str, rounds: list[list[bytes]],
-            args: argparse.Namespace, t_end: float) -> tuple[float, float, float]:
+            args: argparse.Namespace, t_end: float) -> tuple[float, float, float, float]:
     try:
         base_rss = rss_bytes(proc.proc.pid)
         asyncio.run(send(write_url, rounds[0], args.connections))  # creates the series
         samples = args.series * (len(rounds) - 1)
+        cpu0 = cpu_seconds(proc.proc.pid)
         elapsed = sum(asyncio.run(send(write_url, r, args.connections)) for r in rounds[1:])
+        cpu = cpu_seconds(proc.proc.pid) - cpu0
         rate = samples / elapsed
         time.sleep(1.0)
         per_series = (rss_bytes(proc.proc.pid) - base_rss) / args.series
         q_ms = time_query(query_base, t_end)
-        print(f"{name}: {samples:,} samples in {elapsed:.2f}s = {rate:,.0f} samples/s; "
-              f"{per_series:,.0f} bytes/active series; query over 1,000 series {q_ms:.1f} ms")
-        return rate, per_series, q_ms
+        print(f"{name}: {samples:,} samples in {elapsed:.2f}s = {rate:,.0f} samples/s "
+              f"({samples / cpu:,.0f} per CPU-second); {per_series:,.0f} bytes/active series; "
+              f"query over 1,000 series {q_ms:.1f} ms")
+        return rate, per_series, q_ms, samples / cpu
     finally:
         proc.stop()
 
@@ -133,6 +144,7 @@ def main() -> None:
     ours = measure("amclone", ours_proc, f"{url}/api/v1/write", f"{url}/prometheus", rounds, args, t_end)
 
     print(ratio_line("remote write", ours[0], theirs[0], "samples/s"))
+    print(ratio_line("remote write per CPU-second", ours[3], theirs[3], "samples/CPU-s"))
     print(ratio_line("memory per active series", ours[1], theirs[1], "bytes", higher_is_better=False))
     print(ratio_line("alert query over 1,000 series", ours[2], theirs[2], "ms", higher_is_better=False))
 
