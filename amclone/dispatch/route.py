@@ -12,7 +12,7 @@ sorted by name, value, then operator.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from amclone.labels.matcher import Matcher, MatchType, matchers_string, sort_key
@@ -137,7 +137,7 @@ class Route:
                 changes[key] = int(value)
         changes["mute_time_intervals"] = tuple(_attr(cr, "mute_time_intervals", default=()) or ())
         changes["active_time_intervals"] = tuple(_attr(cr, "active_time_intervals", default=()) or ())
-        opts = _replace(opts, changes)
+        opts = replace(opts, **changes)
 
         matchers = [Matcher(str(k), MatchType.EQUAL, str(v))
                     for k, v in (_attr(cr, "match", default={}) or {}).items()]
@@ -187,8 +187,3 @@ class Route:
     def __repr__(self) -> str:
         return f"Route({self.key()!r}, receiver={self.opts.receiver!r})"
 
-
-def _replace(opts: RouteOpts, changes: dict[str, Any]) -> RouteOpts:
-    from dataclasses import replace
-
-    return replace(opts, **changes)
