@@ -43,8 +43,12 @@ def marshal_yaml(config: Any, *, running: bool = True) -> str:
             config = as_running(config)
         _events(_struct(config), events)
     events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
-    out = yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True, width=80, indent=2)
-    return str(out)
+    out = str(yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True, width=80, indent=2))
+    # libyaml 0.2 closes a document that ends "open" (after a `|+` block scalar) with `...`;
+    # go-yaml's encoder clears that state before the stream end and never writes it.
+    if out.endswith("\n...\n"):
+        out = out[:-len("...\n")]
+    return out
 
 
 def _events(t: Tree, ev: list[Any]) -> None:
