@@ -133,7 +133,7 @@ def load(text: bytes, path: str = "") -> RulesConfig:
     base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
     patterns = []
     for pattern in top.get("rule_files", ()):
-        if not _valid_glob(pattern):
+        if not valid_glob(pattern):
             raise RulesConfigError(f"parsing YAML file {path}: invalid rule file path {quote(pattern)}")
         patterns.append(os.path.join(base, pattern))
     return RulesConfig(
@@ -154,7 +154,7 @@ def load_file(path: str) -> RulesConfig:
     return load(text, path)
 
 
-def _valid_glob(pattern: str) -> bool:
+def valid_glob(pattern: str) -> bool:
     """``filepath.Glob``'s only error, ``ErrBadPattern``: an unclosed ``[`` class or a trailing ``\\``."""
     i = 0
     while i < len(pattern):

@@ -37,10 +37,15 @@ _MAX_INT64 = (1 << 63) - 1
 
 
 class Decoder:
-    """One ``yaml.Decoder.Decode`` run: collected type errors, the alias guard, the strict flag."""
+    """One ``yaml.Decoder.Decode`` run: collected type errors, the alias guard, the strict flag.
 
-    def __init__(self, known_fields: bool) -> None:
+    `v2=True` follows gopkg.in/yaml.v2 where it differs in what a rule-adjacent file can hit
+    (promtool reads its unit-test files with v2): no up-front repeated-key check, a repeated map
+    key is ``key "x" already set in map`` on the value's line."""
+
+    def __init__(self, known_fields: bool, v2: bool = False) -> None:
         self.known_fields = known_fields
+        self.v2 = v2
         self.terrors: list[str] = []
         self._aliases: set[int] = set()
 
@@ -80,6 +85,8 @@ class Decoder:
 
     def check_unique(self, n: Node) -> bool:
         """The repeated-key check go-yaml v3 runs before decoding any mapping."""
+        if self.v2:
+            return True
         before = len(self.terrors)
         keys = n.children[0::2]
         for i, ki in enumerate(keys):
@@ -259,6 +266,9 @@ class StrMap(GoType):
             if not good:
                 continue
             good, value = d.unmarshal(v, Str())
+            if d.v2 and good and key in out:
+                d.terrors.append(f'line {v.line}: key "{_go_escape(str(key))}" already set in map')
+                continue
             if good or (v.is_null() and key not in out):
                 out[str(key)] = str(value or "")
         for source in merge_sources(merge) if merge is not None else ():

@@ -5,9 +5,13 @@ promtool's quirks the runner must keep: relative ``rule_files`` are joined to th
 directory and globbed (a pattern matching nothing is only a warning); ``evaluation_interval``
 defaults to 1m; a test group's ``interval`` is both the input series step and the default
 interval of the loaded rule groups, and is kept as written (0 if absent), as 2.42 does;
-``group_eval_order`` may not repeat a name; an ``alert_rule_test`` item needs an ``alertname``.
-Input series and expected sample labels are parsed here (`seriesnotation`), so a bad one is
-reported at load time.
+``group_eval_order`` may not repeat a name. The file is read with go-yaml v2 semantics, as
+promtool reads it (repeated keys are ``already set`` errors).
+
+Only a few problems end the whole file (YAML, a bad glob, a repeated group name); the others
+fail one test group while the rest still run, so they are kept on the group for the runner, with
+promtool's words: `TestGroup.series_error` (the first bad input series), `alertname_error`,
+`ExpSample.labels_error`.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from amclone.compat.duration import format_model_duration
+from amclone.compat.goquote import quote
+from amclone.rules.config import valid_glob
 from amclone.rules.decode import Decoder, Duration, Float, Slice, Str, StrMap, Struct
-from amclone.rules.seriesnotation import NotationError, parse_metric, parse_values
+from amclone.rules.seriesnotation import NotationError, parse_metric, parse_series
 from amclone.rules.yamlv3 import Node, YamlError
 from amclone.rules.yamlv3 import parse as parse_yaml
 
@@ -35,6 +42,7 @@ class InputSeries:
     values_text: str
     labels: dict[str, str]
     values: tuple[float | None, ...]  # None: no sample at that step; stale markers keep their NaN bits
+    error: str | None = None  # promtool's text when the line does not parse (labels/values then empty)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class ExpSample:
     labels_text: str
     labels: dict[str, str]
     value: float
+    labels_error: str | None = None  # ``labels "up{": 1:4: parse error: ...``, reported per test case
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,20 @@ class TestGroup:
     external_url: str = ""
     name: str = ""
 
+    @property
+    def series_error(self) -> str | None:
+        """What promtool reports for the group when its input does not load (the first bad line)."""
+        return next((s.error for s in self.input_series if s.error is not None), None)
+
+    @property
+    def alertname_error(self) -> str | None:
+        for case in self.alert_rule_test:
+            if not case.alertname:
+                where = f" (in TestGroup {self.name})" if self.name else ""
+                return ("an item under alert_rule_test misses required attribute alertname at eval_time "
+                        f"{format_model_duration(case.eval_time)}{where}")
+        return None
+
     def max_eval_time(self) -> int:
         times = [a.eval_time for a in self.alert_rule_test] + [p.eval_time for p in self.promql_expr_test]
         return max(times, default=0)
@@ -92,18 +115,20 @@ class UnitTestFile:
 def _series(v: dict[str, Any], _n: Node) -> InputSeries:
     series, values = v.get("series", ""), v.get("values", "")
     try:
-        return InputSeries(series, values, parse_metric(series), parse_values(values))
+        labels, samples = parse_series(series, values)
     except NotationError as e:
-        raise YamlError(str(e)) from None
+        return InputSeries(series, values, {}, (), str(e))
+    if not labels:
+        return InputSeries(series, values, {}, (), "empty labelset: invalid sample")
+    return InputSeries(series, values, labels, samples)
 
 
 def _sample(v: dict[str, Any], _n: Node) -> ExpSample:
     text = v.get("labels", "")
     try:
-        labels = parse_metric(text) if text.strip() else {}
+        return ExpSample(text, parse_metric(text), v.get("value", 0.0))
     except NotationError as e:
-        raise YamlError(f"labels {text!r}: {e}") from None
-    return ExpSample(text, labels, v.get("value", 0.0))
+        return ExpSample(text, {}, v.get("value", 0.0), f"labels {quote(text)}: {e}")
 
 
 _ALERT = Struct("main.alert", {"exp_labels": StrMap(), "exp_annotations": StrMap()},
@@ -129,7 +154,7 @@ _FILE = Struct("main.unitTestFile", {"rule_files": Slice(Str()), "evaluation_int
 def parse(content: bytes, path: str) -> UnitTestFile:
     """Decode and check a unit-test file; raises `UnitTestFormatError`."""
     try:
-        raw = Decoder(known_fields=True).run(parse_yaml(content), _FILE) or {}
+        raw = Decoder(known_fields=True, v2=True).run(parse_yaml(content), _FILE) or {}
     except YamlError as e:
         raise UnitTestFormatError(str(e)) from None
     base = os.path.dirname(path)
@@ -137,6 +162,8 @@ def parse(content: bytes, path: str) -> UnitTestFile:
     for pattern in raw.get("rule_files", ()):
         if pattern and not os.path.isabs(pattern):
             pattern = os.path.normpath(os.path.join(base, pattern))
+        if not valid_glob(pattern):
+            raise UnitTestFormatError("syntax error in pattern")
         matched = sorted(glob.glob(pattern))
         if not matched:
             warnings.append(f"  WARNING: no file match pattern {pattern}")
@@ -148,14 +175,6 @@ def parse(content: bytes, path: str) -> UnitTestFile:
             raise UnitTestFormatError(f"group name repeated in evaluation order: {name}")
         seen.add(name)
     tests = tuple(raw.get("tests", ()))
-    for t in tests:
-        for case in t.alert_rule_test:
-            if not case.alertname:
-                where = f" (in TestGroup {t.name})" if t.name else ""
-                from amclone.compat.duration import format_model_duration
-
-                raise UnitTestFormatError("an item under alert_rule_test misses required attribute alertname "
-                                          f"at eval_time {format_model_duration(case.eval_time)}{where}")
     return UnitTestFile(path, tuple(files), raw.get("evaluation_interval", 0) or DEFAULT_EVALUATION_INTERVAL,
                         order, tests, tuple(warnings))
 

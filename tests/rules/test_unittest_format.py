@@ -64,6 +64,25 @@ def test_a_full_file(tmp_path: Path) -> None:
     assert (second.interval, second.input_series, second.max_eval_time()) == (0, (), 0)
 
 
+def test_group_level_errors_are_kept_for_the_runner() -> None:
+    f = parse(b"""tests:
+  - name: t
+    alert_rule_test: [{eval_time: 1m}]
+    input_series: [{series: up, values: '1'}, {series: 'up{a}', values: '1'}, {series: '{}', values: '1'}]
+    promql_expr_test: [{expr: up, eval_time: 0m, exp_samples: [{labels: 'up{', value: 1}]}]
+  - alert_rule_test: [{eval_time: 90s}]
+    input_series: [{series: '{}', values: '1'}]
+""", "t.yml")
+    first, second = f.tests
+    assert first.series_error == '1:5: parse error: unexpected "}" in label set, expected "="'
+    assert first.alertname_error == ("an item under alert_rule_test misses required attribute alertname at "
+                                     "eval_time 1m (in TestGroup t)")
+    assert first.promql_expr_test[0].exp_samples[0].labels_error == (
+        'labels "up{": 1:4: parse error: unexpected end of input inside braces')
+    assert second.series_error == "empty labelset: invalid sample"
+    assert second.alertname_error == "an item under alert_rule_test misses required attribute alertname at eval_time 1m30s"
+
+
 def test_defaults() -> None:
     f = parse(b"tests: []\n", "/x/t.yml")
     assert (f.evaluation_interval, f.rule_files, f.tests) == (60 * 10**9, (), ())
@@ -71,14 +90,10 @@ def test_defaults() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     (b"group_eval_order: [a, b, a]\n", "group name repeated in evaluation order: a"),
-    (b"tests: [{name: t, alert_rule_test: [{eval_time: 1m}]}]\n",
-     "an item under alert_rule_test misses required attribute alertname at eval_time 1m (in TestGroup t)"),
-    (b"tests: [{alert_rule_test: [{eval_time: 90s}]}]\n",
-     "an item under alert_rule_test misses required attribute alertname at eval_time 1m30s"),
-    (b"tests: [{input_series: [{series: 'up', values: '1+1'}]}]\n",
-     "expected 'x' and a count after the increment at position 4 in series values '1+1'"),
-    (b"tests: [{promql_expr_test: [{expr: up, exp_samples: [{labels: 'up{a}'}]}]}]\n",
-     "labels 'up{a}': expected \"=\" after label 'a' in series 'up{a}'"),
+    (b"rule_files: ['a[']\n", "syntax error in pattern"),
+    (b"tests: []\ntests: []\n", "yaml: unmarshal errors:\n  line 2: field tests already set in type main.unitTestFile"),
+    (b"tests: [{external_labels: {a: x, a: y}}]\n",
+     'yaml: unmarshal errors:\n  line 1: key "a" already set in map'),
     (b"tests: [{intervl: 1m}]\n", "yaml: unmarshal errors:\n  line 1: field intervl not found in type main.testGroup"),
     (b"evaluation_interval: 1\n", 'not a valid duration string: "1"'),
 ])
