@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import aiohttp
 
@@ -66,10 +66,7 @@ def ssl_context(tls: Any) -> ssl.SSLContext | bool:
     if skip:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-    if lo in _TLS_VERSIONS:
-        ctx.minimum_version = _TLS_VERSIONS[lo]
-    else:
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2  # common's default MinVersion
+    ctx.minimum_version = _TLS_VERSIONS.get(lo, ssl.TLSVersion.TLSv1_2)  # common's default MinVersion
     if hi in _TLS_VERSIONS:
         ctx.maximum_version = _TLS_VERSIONS[hi]
     return ctx
@@ -171,6 +168,10 @@ class HttpClient:
             h["Authorization"] = auth
         if headers:
             h.update(headers)
+        if "Authorization" not in h:
+            userinfo = _url_basic_auth(url)
+            if userinfo is not None:
+                h["Authorization"] = userinfo
         if self._proxy is not None:
             return await self._post_aiohttp(url, body, h)
         if self._pool is None:
@@ -198,6 +199,15 @@ class HttpClient:
         async with sess.post(url, data=body, headers=h, allow_redirects=self._follow, proxy=self._proxy,
                              proxy_headers=self._proxy_headers, **kwargs) as resp:
             return HttpResult(resp.status, await resp.read())
+
+
+def _url_basic_auth(url: str) -> str | None:
+    """Go's client turns credentials in the URL (``http://user:pass@host/``) into basic auth."""
+    u = urlsplit(url)
+    if u.username is None:
+        return None
+    raw = f"{unquote(u.username)}:{unquote(u.password or '')}".encode()
+    return "Basic " + base64.b64encode(raw).decode()
 
 
 def _q(s: str) -> str:

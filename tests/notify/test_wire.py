@@ -113,3 +113,21 @@ async def test_redirects_as_go(aiohttp_server: Any) -> None:
     except OSError as e:
         assert str(e) == "stopped after 10 redirects"
     await c.close()
+
+
+async def test_credentials_in_url_become_basic_auth(aiohttp_server: Any) -> None:
+    import base64
+
+    seen: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization", ""))
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    srv = await aiohttp_server(app)
+    c = HttpClient(None)
+    await c.post(f"http://us%40r:p%3Ass@127.0.0.1:{srv.port}/hook", b"")
+    assert seen == ["Basic " + base64.b64encode(b"us@r:p:ss").decode()]
+    await c.close()
