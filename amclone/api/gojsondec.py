@@ -219,6 +219,84 @@ def _has_surrogate(s: str) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for c in s)
 
 
+class _Slow(Exception):
+    """Something the fast path does not judge: the generic decoder decides (and words errors)."""
+
+
+_FIELD_MAPS: dict[int, tuple[dict[str, GoType], frozenset[str]]] = {}
+
+
+def _fields_of(t: GoType) -> tuple[dict[str, GoType], frozenset[str]]:
+    got = _FIELD_MAPS.get(id(t))
+    if got is None:
+        got = (dict(t.fields), frozenset(n.lower() for n, _ in t.fields))
+        _FIELD_MAPS[id(t)] = got
+    return got
+
+
+def _fast(v: Any, t: GoType) -> Any:
+    """The common, well-typed body without the generic decoder's bookkeeping (same result)."""
+    if v is None:
+        return None
+    if t.parts:
+        out: dict[str, Any] = {}
+        for part in t.parts:
+            got = _fast(v, part)
+            if isinstance(got, dict):
+                out.update(got)
+        return out
+    if t.inner is not None:
+        got = _fast(v, t.inner)
+        if t.after is not None:
+            try:
+                got = t.after(got)
+            except ValueError:
+                raise _Slow() from None
+        return got
+    kind = t.kind
+    if kind == "string":
+        if type(v) is not str:
+            raise _Slow()
+        return v
+    if kind == "bool":
+        if type(v) is not bool:
+            raise _Slow()
+        return v
+    if kind == "text":
+        if type(v) is not str or t.raw or t.parse is None:
+            raise _Slow()
+        try:
+            return t.parse(v)
+        except ValueError:
+            raise _Slow() from None
+    if kind == "map":
+        if type(v) is not dict:
+            raise _Slow()
+        assert t.elem is not None
+        if t.elem.kind == "string" and t.elem.inner is None:
+            if all(type(x) is str for x in v.values()):
+                return v
+            raise _Slow()
+        return {k: _fast(x, t.elem) for k, x in v.items()}
+    if kind == "slice":
+        if type(v) is not list:
+            raise _Slow()
+        assert t.elem is not None
+        return [_fast(x, t.elem) for x in v]
+    if type(v) is not dict:
+        raise _Slow()
+    exact, lower = _fields_of(t)
+    res: dict[str, Any] = {}
+    for key, item in v.items():
+        ft = exact.get(key)
+        if ft is None:
+            if key.lower() in lower:
+                raise _Slow()  # a case-insensitive match: leave it to the generic decoder
+            continue
+        res[key] = _fast(item, ft)
+    return res
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(name)  # NaN and Infinity are not JSON to Go
 
@@ -244,6 +322,10 @@ def decode(body: bytes, t: GoType) -> Any:
     value = _first_value(text)
     if _LONE_ESCAPE.search(text):
         value = _fix_surrogates(value)
+    try:
+        return _fast(value, t)
+    except _Slow:
+        pass
     st = _Store()
     try:
         out = st.store(value, t, None, [])

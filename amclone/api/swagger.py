@@ -11,6 +11,7 @@ only, with go-openapi's error codes: 601 type, 602 required, 612 too few items).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -188,8 +189,17 @@ def uuid_param(name: str, value: str) -> str:
     return value
 
 
+# scheme://host[:port][/path][?query] with nothing url.ParseRequestURI could object to (no
+# control bytes, no % escapes in the path, a plain host): most generatorURLs, judged at once.
+_PLAIN_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[^\x00-\x1f\x7f%?]*)?"
+                        r"(?:\?[^\x00-\x1f\x7f]*)?$")
+
+
+@functools.lru_cache(maxsize=4096)  # Prometheus sends the same few generator URLs over and over
 def is_request_uri(s: str) -> bool:
     """strfmt "uri" (govalidator.IsRequestURI, i.e. Go's url.ParseRequestURI succeeds)."""
+    if _PLAIN_URI.match(s):
+        return True
     if s == "" or not (s.startswith("/") or _has_scheme(s)):
         return s == "*"
     try:
