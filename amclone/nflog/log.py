@@ -6,6 +6,7 @@ after a successful send. Entries expire after ``2 x repeat_interval`` (capped by
 ``--data.retention``), are garbage-collected and snapshotted to ``<storage.path>/nflog`` every
 ``--data.maintenance-interval`` and at shutdown, in 0.25's on-disk format (`amclone.nflog.codec`),
 so a data directory moves between Alertmanager and amclone without re-sending notifications.
+Between snapshots each new entry is appended to the same file (still a valid 0.25 snapshot).
 
 Everything runs on the event loop, so there is no lock. Time comes from the injected `Clock`.
 """
@@ -75,6 +76,7 @@ class NotificationLog:
         self._st: dict[str, Entry] = {}
         self._broadcast: Callable[[bytes], None] = lambda b: None
         self.metrics = NflogMetrics(registry)
+        self._fd: int | None = None
         if self._path is not None and self._path.exists():
             self._st = decode_state(self._path.read_bytes())
 
@@ -95,7 +97,32 @@ class NotificationLog:
             expires_at = now + expiry_ns
         e = Entry(group_key, receiver, now, expires_at, tuple(firing), tuple(resolved))
         self._merge(e, now)
-        self._broadcast(encode_entry(e))
+        record = encode_entry(e)
+        self._append(record)
+        self._broadcast(record)
+
+    def _append(self, record: bytes) -> None:
+        """Add the record to the snapshot file at once (a later record for a key replaces an
+        earlier one when 0.25 or amclone loads it), so a crash does not forget notifications
+        sent since the last snapshot: amclone's alerts survive kill -9, and without this every
+        one of them would be notified again after the restart."""
+        if self._path is None:
+            return
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            os.write(self._fd, record)
+        except OSError as e:
+            log.error("appending to the notification log failed: %s", e)
+            self._close_fd()
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
 
     def query(self, group_key: str, receiver: Receiver) -> Entry | None:
         """The entry for (group key, receiver), or None (0.25's ``ErrNotFound``, also counted
@@ -146,6 +173,7 @@ class NotificationLog:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self._path)
+        self._close_fd()  # the next append goes to the new file
         self.metrics.snapshot_duration.observe(time.perf_counter() - start)
         return len(data)
 
@@ -169,6 +197,7 @@ class NotificationLog:
         """The shutdown snapshot."""
         if self._path is not None:
             self._maintain_logged("Creating shutdown snapshot failed")
+        self._close_fd()
 
     def _maintain_logged(self, msg: str) -> None:
         try:

@@ -78,3 +78,22 @@ async def test_maintenance_runs_on_the_clock(tmp_path: Path) -> None:
     assert reg.get_sample_value("alertmanager_nflog_snapshot_size_bytes") == (tmp_path / "nflog").stat().st_size
     stop.set()
     await task
+
+
+def test_entries_appended_between_snapshots(tmp_path: Path) -> None:
+    clock = FakeClock()
+    path = tmp_path / "nflog"
+    nf = NotificationLog(clock, snapshot_path=path)
+    nf.log(R, "a", [1], [])
+    nf.log(R, "a", [1, 2], [])
+    nf.log(R, "b", [3], [])
+    # no snapshot yet, as after kill -9: the file alone has the latest entry per key
+    again = NotificationLog(clock, snapshot_path=path)
+    assert again.query("a", R).firing_alerts == (1, 2)  # type: ignore[union-attr]
+    assert again.query("b", R) is not None
+    size = path.stat().st_size
+    nf.maintain()
+    assert path.stat().st_size < size
+    nf.log(R, "c", [4], [])
+    assert NotificationLog(clock, snapshot_path=path).query("c", R) is not None
+    nf.close()
