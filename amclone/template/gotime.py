@@ -75,6 +75,12 @@ class GoTime(GoStruct):
     def go_string(self) -> str:
         return self.format("2006-01-02 15:04:05.999999999 -0700 MST")
 
+    def go_struct(self) -> tuple[Any, ...]:
+        """time.Time's fields as fmt shows them under %d and the like: wall, ext, loc."""
+        from amclone.template.gotmpl.values import Int64, NilPointer, Uint64
+
+        return (Uint64(self.ns % NS), Int64(self.ns // NS + _UNIX_TO_INTERNAL), NilPointer())
+
     def go_json(self) -> str:
         """MarshalJSON: RFC 3339 with nanoseconds, trailing zeros trimmed."""
         if self.offset == 0:

@@ -445,3 +445,11 @@ JS_CSS: list[tuple[str, str, dict[str, Any]]] = [(f"j-{i}", t, {"kind": "html"})
     "<style>// line\np{}</style>",
 ])]
 ALL += JS_CSS
+# printf corners found by compat-tests/template/fuzz_printf.py
+ALL += [(f"pf-{i}", t, {}) for i, t in enumerate([
+    '{{ printf "%#.5b|%+b|%b|%x|%X|%.3x|%8.2X" 2 1.5 1e21 123456789.0 -0.5 3.14159 0.0 }}',
+    '{{ printf "%-+.2v|%#v|%U|%6.7U|%#U|%#U" 2 0.5 -255 0 0 65 }}',
+    '{{ printf "%-.3T|%8.4T|%d|%x" 0.0 nil (index .Alerts 0).StartsAt (index .Alerts 0).StartsAt }}',
+    '{{ printf "%q|%s|%5.3v|%d" (index .Alerts 0).StartsAt (index .Alerts 0).StartsAt (index .Alerts 0).StartsAt (index .Alerts 0) }}',
+    '{{ printf "%#t|%#G|%#g|%04.0b|%012U" 0.0 1e100 1.0 1 2 }}',
+])]

@@ -63,6 +63,20 @@ class Uint8(int):
     go_type: ClassVar[str] = "uint8"
 
 
+class Uint64(int):
+    go_type: ClassVar[str] = "uint64"
+
+
+class Int64(int):
+    go_type: ClassVar[str] = "int64"
+
+
+class NilPointer:
+    """A nil *time.Location (UTC times): <nil> under %v, 0 under integer verbs."""
+
+    go_type: ClassVar[str] = "*time.Location"
+
+
 class HTML(str):
     """html/template.HTML: trusted markup that html escaping passes through."""
 
@@ -112,7 +126,7 @@ def kind(v: Any) -> int:
         return K_INVALID
     if isinstance(v, bool):
         return K_BOOL
-    if isinstance(v, Uint8):
+    if isinstance(v, (Uint8, Uint64)):
         return K_UINT
     if isinstance(v, int):
         return K_INT
