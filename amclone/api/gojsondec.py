@@ -223,78 +223,104 @@ class _Slow(Exception):
     """Something the fast path does not judge: the generic decoder decides (and words errors)."""
 
 
-_FIELD_MAPS: dict[int, tuple[dict[str, GoType], frozenset[str]]] = {}
+Check = Callable[[Any], Any]
+_COMPILED: dict[int, Check] = {}
 
 
-def _fields_of(t: GoType) -> tuple[dict[str, GoType], frozenset[str]]:
-    got = _FIELD_MAPS.get(id(t))
+def _compiled(t: GoType) -> Check:
+    """A checker for `t`, built once per type: the common, well-typed body decoded without the
+    generic decoder's bookkeeping (same result); anything unusual raises `_Slow`."""
+    got = _COMPILED.get(id(t))
     if got is None:
-        got = (dict(t.fields), frozenset(n.lower() for n, _ in t.fields))
-        _FIELD_MAPS[id(t)] = got
+        got = _COMPILED[id(t)] = _compile(t)
     return got
 
 
-def _fast(v: Any, t: GoType) -> Any:
-    """The common, well-typed body without the generic decoder's bookkeeping (same result)."""
-    if v is None:
-        return None
+def _slow() -> Any:
+    raise _Slow()
+
+
+def _compile(t: GoType) -> Check:
     if t.parts:
-        out: dict[str, Any] = {}
-        for part in t.parts:
-            got = _fast(v, part)
-            if isinstance(got, dict):
-                out.update(got)
-        return out
+        parts = [_compiled(p) for p in t.parts]
+
+        def composed(v: Any) -> Any:
+            if v is None:
+                return None
+            out: dict[str, Any] = {}
+            for part in parts:
+                got = part(v)
+                if type(got) is dict:
+                    out.update(got)
+            return out
+        return composed
     if t.inner is not None:
-        got = _fast(v, t.inner)
-        if t.after is not None:
+        inner, after = _compiled(t.inner), t.after
+
+        def custom(v: Any) -> Any:
+            got = inner(v)
+            if after is not None and v is not None:
+                try:
+                    return after(got)
+                except ValueError:
+                    return _slow()
+            return got
+        return custom
+    if t.kind in ("string", "bool"):
+        want = str if t.kind == "string" else bool
+
+        def scalar(v: Any) -> Any:
+            return v if v is None or type(v) is want else _slow()
+        return scalar
+    if t.kind == "text":
+        parse = t.parse
+        if t.raw or parse is None:
+            return lambda v: None if v is None else _slow()
+
+        def text(v: Any) -> Any:
+            if v is None:
+                return None
+            if type(v) is not str:
+                return _slow()
             try:
-                got = t.after(got)
+                return parse(v)
             except ValueError:
-                raise _Slow() from None
-        return got
-    kind = t.kind
-    if kind == "string":
-        if type(v) is not str:
-            raise _Slow()
-        return v
-    if kind == "bool":
-        if type(v) is not bool:
-            raise _Slow()
-        return v
-    if kind == "text":
-        if type(v) is not str or t.raw or t.parse is None:
-            raise _Slow()
-        try:
-            return t.parse(v)
-        except ValueError:
-            raise _Slow() from None
-    if kind == "map":
+                return _slow()
+        return text
+    if t.kind in ("map", "slice"):
+        assert t.elem is not None
+        elem = _compiled(t.elem)
+        plain = t.elem.kind == "string" and t.elem.inner is None
+        if t.kind == "slice":
+            return lambda v: None if v is None else [elem(x) for x in v] if type(v) is list else _slow()
+
+        def mapping(v: Any) -> Any:
+            if v is None:
+                return None
+            if type(v) is not dict:
+                return _slow()
+            if plain:
+                return v if all(type(x) is str for x in v.values()) else _slow()
+            return {k: elem(x) for k, x in v.items()}
+        return mapping
+    exact = {name: _compiled(ft) for name, ft in t.fields}
+    lower = frozenset(n.lower() for n in exact)
+
+    def struct(v: Any) -> Any:
+        if v is None:
+            return None
         if type(v) is not dict:
-            raise _Slow()
-        assert t.elem is not None
-        if t.elem.kind == "string" and t.elem.inner is None:
-            if all(type(x) is str for x in v.values()):
-                return v
-            raise _Slow()
-        return {k: _fast(x, t.elem) for k, x in v.items()}
-    if kind == "slice":
-        if type(v) is not list:
-            raise _Slow()
-        assert t.elem is not None
-        return [_fast(x, t.elem) for x in v]
-    if type(v) is not dict:
-        raise _Slow()
-    exact, lower = _fields_of(t)
-    res: dict[str, Any] = {}
-    for key, item in v.items():
-        ft = exact.get(key)
-        if ft is None:
-            if key.lower() in lower:
-                raise _Slow()  # a case-insensitive match: leave it to the generic decoder
-            continue
-        res[key] = _fast(item, ft)
-    return res
+            return _slow()
+        res: dict[str, Any] = {}
+        for key, item in v.items():
+            check = exact.get(key)
+            if check is None:
+                if key.lower() in lower:
+                    return _slow()  # a case-insensitive match: the generic decoder's business
+                continue
+            res[key] = check(item)
+        return res
+    return struct
 
 
 def _no_constants(name: str) -> Any:
@@ -323,7 +349,7 @@ def decode(body: bytes, t: GoType) -> Any:
     if _LONE_ESCAPE.search(text):
         value = _fix_surrogates(value)
     try:
-        return _fast(value, t)
+        return _compiled(t)(value)
     except _Slow:
         pass
     st = _Store()
