@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from amclone.promql import ast
@@ -69,6 +70,11 @@ COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+_FLIPPED: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.lt, "<": operator.gt, ">=": operator.le, "<=": operator.ge, "==": operator.eq, "!=": operator.ne,
+}
+
+
 def scalar_op(op: str, a: float, b: float) -> float:
     fn = ARITH.get(op)
     if fn is not None:
@@ -86,7 +92,7 @@ def _safe(fn: Callable[[float, float], float], a: float, b: float) -> float:
 
 
 class BinaryNode(Node):
-    __slots__ = ("_include", "_results", "_sig_names", "_sigs", "lhs", "matching", "op", "return_bool", "rhs")
+    __slots__ = ("_include", "_pushdown", "_results", "_sig_names", "_sigs", "lhs", "matching", "op", "return_bool", "rhs")
 
     def __init__(self, op: str, lhs: Node, rhs: Node, return_bool: bool,
                  matching: ast.VectorMatching | None) -> None:
@@ -98,6 +104,8 @@ class BinaryNode(Node):
         self.type = ast.SCALAR if lhs.type == ast.SCALAR and rhs.type == ast.SCALAR else ast.VECTOR
         self._sig_names = frozenset(matching.labels) if matching else frozenset()
         self._include = matching.include if matching else ()
+        # `v > k` as `k < v` etc.: a predicate made by partial() runs in C (see eval)
+        self._pushdown = None if return_bool else _FLIPPED.get(op)
         # Label sets repeat from one evaluation to the next (rules), so their match signatures
         # and result label sets are kept across evaluations (bounded; plain dicts are thread-safe).
         self._sigs: dict[Labels, Labels] = {}
@@ -118,6 +126,10 @@ class BinaryNode(Node):
                 return self._unless(lhs, rhs)
             return self._vector_vector(lhs, rhs)
         if lt == ast.VECTOR:
+            if self._pushdown is not None:
+                where = getattr(self.lhs, "eval_where", None)
+                if where is not None:  # filter while selecting: no samples for dropped series
+                    return where(ctx, t, partial(self._pushdown, self.rhs.eval(ctx, t)))
             return self._vector_scalar(self.lhs.eval(ctx, t), self.rhs.eval(ctx, t), False)
         return self._vector_scalar(self.rhs.eval(ctx, t), self.lhs.eval(ctx, t), True)
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from amclone.promql import ast
@@ -36,6 +36,10 @@ class RangeCallNode(Node):
         self.extrapolated = name in ("rate", "increase", "delta")
 
     def eval(self, ctx: EvalContext, t: int) -> Vector:
+        return self.eval_where(ctx, t, None)
+
+    def eval_where(self, ctx: EvalContext, t: int, keep: Callable[[float], bool] | None) -> Vector:
+        """`eval`, keeping only values ``keep`` accepts (``rate(x[5m]) > 10`` filters in place)."""
         matrix = self.matrix
         ref = matrix.ref_time(ctx, t)
         range_ms = matrix.range_ms
@@ -52,7 +56,8 @@ class RangeCallNode(Node):
         out: Vector = []
         if isinstance(matrix, MatrixSelectorNode):
             if self.extrapolated:
-                self._extrapolated(ctx, matrix, start, ref, range_ms, out)
+                self._extrapolated(ctx, matrix, start, ref, range_ms, out, keep)
+                return out
             else:
                 for ms in matrix.selector.series(ctx):  # no intermediate range vector
                     tl, vl = ms.window(start, ref)
@@ -67,19 +72,18 @@ class RangeCallNode(Node):
                     out.append(Sample(s.labels, v, s.drop_name or not keeps))
         if self.check_counter:
             for smp in out:
-                lbls = smp.labels
-                name = lbls[0][1] if lbls and lbls[0][0] == NAME else get_label(lbls, NAME)
-                if name and not name.endswith(_COUNTER_SUFFIXES):
-                    ctx.info("PromQL info: metric might not be a counter, name does not end in "
-                             f'_total/_sum/_count/_bucket: "{name}"')
+                _check_counter_name(ctx, smp.labels)
+        if keep is not None:
+            out = [smp for smp in out if keep(smp.value)]
         return out
 
     def _extrapolated(self, ctx: EvalContext, matrix: MatrixSelectorNode, start: int, end: int,
-                      range_ms: int, out: Vector) -> None:
+                      range_ms: int, out: Vector, keep: Callable[[float], bool] | None) -> None:
         """rate/increase/delta over a selector: reads first and last samples in place; only a
         window that is not monotonic is scanned for counter resets (by a C-level comparison)."""
         counter = self.name != "delta"
         is_rate = self.name == "rate"
+        check = self.check_counter
         append = out.append
         for ms in matrix.selector.series(ctx):
             closed = ms.closed
@@ -88,7 +92,10 @@ class RangeCallNode(Node):
                 tl, vl = ms.window(start, end)
                 v = _extrapolated(tl, vl, start, end, range_ms, counter, is_rate)
                 if v is not None:
-                    append(Sample(ms.labels, v, True))
+                    if check:
+                        _check_counter_name(ctx, ms.labels)
+                    if keep is None or keep(v):
+                        append(Sample(ms.labels, v, True))
                 continue
             lo = bisect_right(ts, start)
             hi = bisect_right(ts, end)
@@ -101,8 +108,19 @@ class RangeCallNode(Node):
                 window = vs[lo:hi]
                 if window.tolist() != sorted(window):
                     result += counter_resets(window)
-            append(Sample(ms.labels, extrapolate(ts[lo], ts[hi - 1], n, first_v, result, start, end,
-                                                 range_ms, counter, is_rate), True))
+            v = extrapolate(ts[lo], ts[hi - 1], n, first_v, result, start, end, range_ms, counter, is_rate)
+            if check:
+                _check_counter_name(ctx, ms.labels)
+            if keep is None or keep(v):
+                append(Sample(ms.labels, v, True))
+
+
+def _check_counter_name(ctx: EvalContext, lbls: Labels) -> None:
+    """Prometheus's info for rate()/increase() over a name that does not look like a counter."""
+    name = lbls[0][1] if lbls and lbls[0][0] == NAME else get_label(lbls, NAME)
+    if name and not name.endswith(_COUNTER_SUFFIXES):
+        ctx.info("PromQL info: metric might not be a counter, name does not end in "
+                 f'_total/_sum/_count/_bucket: "{name}"')
 
 
 def matrix_nonempty(matrix: MatrixSelectorNode | SubqueryNode, ctx: EvalContext, t: int) -> bool:

@@ -10,7 +10,7 @@ selectors fetch their series once per execution (cached in the context) and then
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from amclone.promql import ast
@@ -82,6 +82,11 @@ class SelectorNode(Node):
         return found
 
     def eval(self, ctx: EvalContext, t: int) -> Vector:
+        return self.eval_where(ctx, t, None)
+
+    def eval_where(self, ctx: EvalContext, t: int, keep: Callable[[float], bool] | None) -> Vector:
+        """Like `eval`, keeping only values ``keep`` accepts: ``x > 5`` then builds no sample for
+        the series it drops (most alert rules match nothing most of the time)."""
         ref = at_time(self.sel.at, ctx, t) - self.sel.offset_ms
         lo = ref - ctx.lookback
         out: Vector = []
@@ -92,7 +97,7 @@ class SelectorNode(Node):
             if i < 0:
                 if s.closed:  # older than the plain arrays: look in the packed chunks
                     hit = s.last_sample_at(ref, ctx.lookback)
-                    if hit is not None:
+                    if hit is not None and (keep is None or keep(hit[1])):
                         append(Sample(s.labels, hit[1], False))
                 continue
             if ts[i] <= lo:
@@ -100,7 +105,8 @@ class SelectorNode(Node):
             v = vs[i]
             if v != v and s.stale_count and is_stale(v):
                 continue
-            append(Sample(s.labels, v, False))
+            if keep is None or keep(v):
+                append(Sample(s.labels, v, False))
         return out
 
     def eval_with_times(self, ctx: EvalContext, t: int) -> list[tuple[Sample, int]]:
