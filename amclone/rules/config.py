@@ -6,13 +6,16 @@ key Prometheus does not know is an error, as it would be for Prometheus. What is
 ``evaluation_interval`` (default 1m), ``external_labels`` and ``rule_query_offset`` (Prometheus
 >= 2.53; default 0), the ``rule_files`` globs (relative to the file's directory, expanded at each
 reload) and ``alerting.alertmanagers`` static targets, where amclone sends alerts in addition to
-its own store. Errors read like Prometheus's: ``parsing YAML file <path>: <reason>``.
+its own store. Errors read like Prometheus's: ``parsing YAML file <path>: <reason>`` (the file is
+read with yaml.v2's rules, as Prometheus reads it). ``rule_query_offset`` is Prometheus 2.53's;
+promtool 2.42 would reject it, amclone takes it because its rule semantics are Prometheus 3's.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +29,7 @@ _S = 1_000_000_000
 DEFAULT_EVALUATION_INTERVAL = 60 * _S
 DEFAULT_ALERTMANAGER_TIMEOUT = 10 * _S
 API_VERSIONS = ("v1", "v2")
+_RULE_PATH = re.compile(r"^[^*]*(\*[^/]*)?$")  # Prometheus: a "*" only in the last path element
 
 
 class RulesConfigError(Exception):
@@ -58,9 +62,12 @@ class RulesConfig:
     path: str = ""
 
     def rule_file_paths(self) -> list[str]:
-        """The files the patterns match now, each pattern's matches sorted (``filepath.Glob``)."""
+        """The files the patterns match now, each pattern's matches sorted (``filepath.Glob``);
+        raises `RulesConfigError` with Go's ``syntax error in pattern`` for a malformed one."""
         out: list[str] = []
         for pattern in self.rule_files:
+            if not valid_glob(pattern):
+                raise RulesConfigError("syntax error in pattern")
             for path in sorted(glob.glob(pattern)):
                 if path not in out:
                     out.append(path)
@@ -104,7 +111,7 @@ def _global(v: dict[str, Any], _n: Node) -> dict[str, Any]:
 
 
 _STATIC = Struct("targetgroup.plain", {"targets": Slice(Str()), "labels": StrMap()}, _static)
-_AM = Struct("config.plain", {"static_configs": Slice(_STATIC), "scheme": Str(), "path_prefix": Str(),
+_AM = Struct("config.AlertmanagerConfig", {"static_configs": Slice(_STATIC), "scheme": Str(), "path_prefix": Str(),
                               "timeout": Duration(), "api_version": Str(),
                               **_raw(("relabel_configs", "alert_relabel_configs") + _HTTP_CLIENT + _SD)}, _am)
 _GLOBAL = Struct("config.plain", {"evaluation_interval": Duration(), "external_labels": StrMap(),
@@ -126,14 +133,14 @@ _TOP = Struct("config.plain", {"global": _GLOBAL, "alerting": _ALERTING, "rule_f
 def load(text: bytes, path: str = "") -> RulesConfig:
     """Parse prometheus.yml text; `path` anchors relative rule_files and names the file in errors."""
     try:
-        top = Decoder(known_fields=True).run(parse_yaml(text), _TOP) or {}
+        top = Decoder(known_fields=True, v2=True).run(parse_yaml(text), _TOP) or {}
     except YamlError as e:
         raise RulesConfigError(f"parsing YAML file {path}: {e}") from None
     g = top.get("global", {})
     base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
     patterns = []
     for pattern in top.get("rule_files", ()):
-        if not valid_glob(pattern):
+        if not _RULE_PATH.match(pattern):
             raise RulesConfigError(f"parsing YAML file {path}: invalid rule file path {quote(pattern)}")
         patterns.append(os.path.join(base, pattern))
     return RulesConfig(

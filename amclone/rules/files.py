@@ -88,6 +88,7 @@ def load_files(paths: Iterable[str], *, evaluation_interval: int = DEFAULT_EVALU
 
 
 def load_config(config: RulesConfig, evaluation: str = INTERVAL) -> list[Group]:
-    """The groups a ``--rules.config`` names, with its global defaults."""
+    """The groups a ``--rules.config`` names, with its global defaults; a malformed glob raises
+    ``RulesConfigError``, bad rule files `RuleLoadError`."""
     return load_files(config.rule_file_paths(), evaluation_interval=config.evaluation_interval,
                       query_offset=config.rule_query_offset, evaluation=evaluation)

@@ -45,6 +45,13 @@ def test_reads_the_rule_parts_and_keeps_the_rest_uninterpreted(tmp_path: Path) -
     assert am.timeout == 5 * 10**9
 
 
+def test_a_bad_glob_fails_when_expanded() -> None:
+    c = load(b'rule_files: ["a["]', "/x/p.yml")
+    with pytest.raises(RulesConfigError) as e:
+        c.rule_file_paths()
+    assert str(e.value) == "syntax error in pattern"
+
+
 def test_defaults() -> None:
     c = load(b"", "p.yml")
     assert (c.evaluation_interval, c.rule_query_offset, c.rule_files, c.alertmanagers) == (60 * 10**9, 0, (), ())
@@ -58,7 +65,11 @@ def test_defaults() -> None:
     (b"global: {evaluation_interval: 1x}", 'not a valid duration string: "1x"'),
     (b"alerting: {alertmanagers: [{api_version: v3}]}", ("expected Alertmanager api version to be one of [v1 v2] "
                                                         "but got v3")),
-    (b'rule_files: ["a["]', 'invalid rule file path "a["'),
+    (b'rule_files: ["a/*/b.yml"]', 'invalid rule file path "a/*/b.yml"'),
+    (b"global: {}\nglobal: {}", "yaml: unmarshal errors:\n  line 2: field global already set in type config.plain"),
+    (b"global: {external_labels: {a: x, a: y}}", 'yaml: unmarshal errors:\n  line 1: key "a" already set in map'),
+    (b"alerting: {alertmanagers: [{foo: 1}]}",
+     "yaml: unmarshal errors:\n  line 1: field foo not found in type config.AlertmanagerConfig"),
     (b"global: {external_labels: {a-b: c}}", '"a-b" is not a valid label name'),
     (b"nonsense: 1", "yaml: unmarshal errors:\n  line 1: field nonsense not found in type config.plain"),
     (b"global: [", "yaml: line 1: did not find expected node content"),
