@@ -8,6 +8,7 @@ defaults itself, as upstream amtool does. Both results are (exit status, stdout,
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -39,10 +40,11 @@ def _args(text: str, globs: list[str], kind: str, data: str | None) -> list[str]
 
 
 def amtool(text: str, globs: list[str] | None = None, kind: str = "text", data: str | None = "mixed.json",
-           cwd: Path | None = None) -> Result:
+           cwd: Path | None = None, tz: str | None = None) -> Result:
     glist = UPSTREAM_DEFAULTS + list(globs or [])
+    env = None if tz is None else {**os.environ, "TZ": tz}
     p = subprocess.run([reference_binary("amtool"), *_args(text, glist, kind, data)], capture_output=True,
-                       cwd=cwd or HERE, check=False)
+                       cwd=cwd or HERE, check=False, env=env)
     return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
                   p.stderr.decode("utf-8", "surrogateescape"))
 
@@ -64,12 +66,14 @@ def amctl_inproc(text: str, globs: list[str] | None = None, kind: str = "text",
 
 
 def amctl(text: str, globs: list[str] | None = None, kind: str = "text", data: str | None = "mixed.json",
-          cwd: Path | None = None) -> Result:
+          cwd: Path | None = None, tz: str | None = None) -> Result:
     """The real amctl command line, as a separate process."""
     amctl_bin = Path(sys.executable).with_name("amctl")
     argv = [str(amctl_bin)] if amctl_bin.exists() else [sys.executable, "-m", "amclone.cli.amctl.main"]
-    p = subprocess.run([*argv, *_args(text, list(globs or []), kind, data)], capture_output=True,
-                       cwd=cwd or HERE, check=False, env={"PATH": "/usr/bin:/bin", "HOME": str(REPO),
-                                             "PYTHONPATH": str(REPO)})
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(REPO), "PYTHONPATH": str(REPO)}
+    if tz is not None:
+        env["TZ"] = tz
+    p = subprocess.run([*argv, *_args(text, list(globs or ["/nonexistent-amclone/*.tmpl"]), kind, data)],
+                       capture_output=True, cwd=cwd or HERE, check=False, env=env)
     return Result(p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
                   p.stderr.decode("utf-8", "surrogateescape"))
