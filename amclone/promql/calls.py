@@ -104,10 +104,8 @@ class RangeCallNode(Node):
                 continue
             first_v = vs[lo]
             result = vs[hi - 1] - first_v
-            if counter:
-                window = vs[lo:hi]
-                if window.tolist() != sorted(window):
-                    result += counter_resets(window)
+            if counter and ms.last_drop_t > ts[lo]:  # a decrease may lie inside: scan for resets
+                result += counter_resets(vs[lo:hi])
             v = extrapolate(ts[lo], ts[hi - 1], n, first_v, result, start, end, range_ms, counter, is_rate)
             if check:
                 _check_counter_name(ctx, ms.labels)

@@ -16,6 +16,7 @@ arrays and swaps ``data`` in one assignment instead of editing in place.
 
 from __future__ import annotations
 
+import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -46,10 +47,14 @@ class OutOfBoundsError(AppendError):
         super().__init__("out of bounds")
 
 
+_NEVER = -(1 << 62)
+_ALWAYS = 1 << 62
+
+
 class MemSeries:
     """Samples of one label set, ordered by timestamp."""
 
-    __slots__ = ("__weakref__", "closed", "data", "labels", "ref", "stale_count")
+    __slots__ = ("__weakref__", "closed", "data", "labels", "last_drop_t", "last_real", "ref", "stale_count")
 
     def __init__(self, ref: int, labels: Labels) -> None:
         self.ref = ref
@@ -58,6 +63,10 @@ class MemSeries:
         self.data: tuple[array[int], array[float]] = (array("q"), array("d"))
         self.closed: list[Chunk] = []
         self.stale_count = 0
+        # Time of the newest decrease between consecutive real values: a window starting after it
+        # holds no counter reset, so rate() need not scan the window (see promql.calls).
+        self.last_drop_t = _NEVER
+        self.last_real = math.nan
 
     @property
     def ts(self) -> array[int]:
@@ -99,6 +108,10 @@ class MemSeries:
             ts.append(t)
             if v != v and is_stale(v):
                 self.stale_count += 1
+            else:
+                if v < self.last_real:
+                    self.last_drop_t = t
+                self.last_real = v
             if len(ts) >= 2 * CHUNK:
                 self._close_chunk()
             return
@@ -116,6 +129,7 @@ class MemSeries:
         new_ts.insert(i, t)
         new_vs.insert(i, v)
         self.data = (new_ts, new_vs)
+        self.last_drop_t = _ALWAYS  # inserted mid-way: decreases can be anywhere now
         if v != v and is_stale(v):
             self.stale_count += 1
 
@@ -128,6 +142,10 @@ class MemSeries:
             if v != v and is_stale(v):
                 self.stale_count -= 1
             self.data = (ts[:i] + ts[i + 1:], vs[:i] + vs[i + 1:])
+            # The next append must compare with what is really last now; be safe about resets.
+            self.last_drop_t = _ALWAYS
+            rest = self.data[1]
+            self.last_real = next((x for x in reversed(rest) if not (x != x and is_stale(x))), math.nan)
 
     def truncate_before(self, mint: int) -> int:
         """Drop samples older than ``mint`` (packed ones a whole chunk at a time); returns how many went."""

@@ -103,3 +103,19 @@ def test_queries_while_appending_in_another_thread() -> None:
         stop.set()
         w.join()
     assert not errors
+
+
+def test_counter_reset_found_after_rollback() -> None:
+    """rate() skips the reset scan when no value decreased; a rolled-back sample must not hide one."""
+    from amclone.promql import Engine
+
+    h = Head()
+    lbls = (("__name__", "c_total"),)
+    for i, v in enumerate([10.0, 20.0, 30.0]):
+        h.append(lbls, i * 15_000, v)
+    [s] = h.select([SeriesMatcher("__name__", MatchOp.EQUAL, "c_total")], 0, 1 << 62)
+    s.append(45_000, 5.0)
+    s.remove(45_000)  # a refused request taken back
+    h.append(lbls, 45_000, 25.0)  # a real reset: 30 -> 25
+    res = Engine(h).instant("increase(c_total[1m])", 45_000)
+    assert res.value[0].value > 25.0  # the reset adds 30 back (without it: 25 - 20 extrapolated)
