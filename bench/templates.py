@@ -33,6 +33,8 @@ SLACK_FIELDS = {
     "icon_url": '{{ template "slack.default.iconurl" . }}',
 }
 TITLE_TEXT = (SLACK_FIELDS["title"], SLACK_FIELDS["text"])
+# A common user choice for the text: every alert's labels and annotations.
+TITLE_LIST = (SLACK_FIELDS["title"], '{{ template "__text_alert_list" .Alerts }}')
 EMAIL = '{{ template "email.default.html" . }}'
 EMAIL_SUBJECT = '{{ template "email.default.subject" . }}'
 
@@ -79,6 +81,9 @@ def main() -> None:
     def slack_title_text(d: Data) -> Callable[[], Any]:
         return lambda: [tmpl.execute_text(t, d) for t in TITLE_TEXT]
 
+    def slack_title_list(d: Data) -> Callable[[], Any]:
+        return lambda: [tmpl.execute_text(t, d) for t in TITLE_LIST]
+
     def slack_message(d: Data) -> Callable[[], Any]:
         return lambda: [tmpl.execute_text(t, d) for t in SLACK_FIELDS.values()]
 
@@ -98,6 +103,7 @@ def main() -> None:
         return
     print(f"{'benchmark':<34}{'alerts':>7}{'renders/s':>12}{'ms/render':>11}")
     for label, make in (("slack title+text", slack_title_text), ("slack message (11 fields)", slack_message),
+                        ("slack title+__text_alert_list", slack_title_list),
                         ("email subject+html", email)):
         for n in (1, 10, 100):
             r, ms = rate(make(make_data(n)), args.seconds)

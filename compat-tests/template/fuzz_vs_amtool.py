@@ -4,11 +4,16 @@ fragments) rendered by amtool 0.25 and by amctl; prints every difference.
 Run by hand: .venv/bin/python compat-tests/template/fuzz_vs_amtool.py SEED COUNT
 (not collected by pytest; the cases it found are in cases.py).
 """
-import random, sys, os, concurrent.futures as cf
+import concurrent.futures as cf
+import os
+import random
+import sys
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 os.chdir(HERE)
-from harness import amtool, amctl_inproc
+from harness import amctl_inproc, amtool
+
 R = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 ATOMS = ['.', '.Status', '.Alerts', '.CommonLabels', '.CommonLabels.job', '.Alerts.Firing', '$', '$x', '1', '2.5', '"s"',
          '`r`', 'true', 'nil', '(len .Alerts)', '.GroupLabels.SortedPairs', '(index .Alerts 0)', "'c'", '-1', '.Receiver',
@@ -63,7 +68,7 @@ for (t, k), w in zip(cases, refs):
     try:
         g = amctl_inproc(t, kind=k)
         same = (g.rc, g.out, g.err) == (w.rc, w.out, w.err)
-    except Exception as e:
+    except Exception:
         import traceback; g = None; same = False; err = traceback.format_exc()[-600:]
     if not same:
         bad += 1
