@@ -15,6 +15,7 @@ from amclone.cli.amctl.main import run as amctl_run
 
 def promtool_check(promtool: str, cwd: Path, *args: str) -> tuple[int, str, str]:
     p = subprocess.run([promtool, "check", "rules", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+                       errors="surrogateescape",
                        check=False)
     return p.returncode, p.stdout, p.stderr
 

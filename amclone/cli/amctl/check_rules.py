@@ -86,6 +86,19 @@ def check_file(path: str, lint: LintConfig, out: TextIO, extensions: bool = Fals
     return count, []
 
 
+def _write(stream: TextIO, text: str) -> None:
+    """Go prints strings as bytes: a ``!!binary`` label value that is not UTF-8 goes out as its
+    raw bytes (kept as surrogate escapes until here), not as Python's backslash escapes."""
+    buffer = getattr(stream, "buffer", None)
+    stream.flush()
+    if buffer is not None:
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+        buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
+
+
 def run(files: list[str], out: TextIO, err: TextIO, lint: str = "duplicate-rules", lint_fatal: bool = False,
         extensions: bool = False) -> int:
     """``CheckRules``: the exit status."""
@@ -95,8 +108,7 @@ def run(files: list[str], out: TextIO, err: TextIO, lint: str = "duplicate-rules
         count, errs = check_file(path, config, out, extensions)
         if errs:
             out.flush()
-            err.write("  FAILED:\n" + "".join(e + "\n" for e in errs))
-            err.flush()
+            _write(err, "  FAILED:\n" + "".join(e + "\n" for e in errs))
             failed = True
             has_errors = has_errors or any(not isinstance(e, _LintError) for e in errs)
         else:

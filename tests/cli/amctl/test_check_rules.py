@@ -62,3 +62,12 @@ def test_entry_point(tmp_path: Path) -> None:
     assert (proc.returncode, proc.stdout) == (0, f"Checking {p}\n  SUCCESS: 1 rules found\n\n")
     proc = subprocess.run([*cmd, str(tmp_path / "nope.yml")], capture_output=True, text=True, check=False, timeout=60)
     assert proc.returncode == 1 and "does not exist" in proc.stderr
+
+
+def test_non_utf8_label_values_go_out_as_raw_bytes(tmp_path: Path) -> None:
+    p = tmp_path / "r.yml"
+    p.write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        labels: {a: !!binary /w==}\n")
+    cmd = [sys.executable, "-c", "from amclone.cli.amctl.main import main; main()", "check", "rules", str(p)]
+    proc = subprocess.run(cmd, capture_output=True, check=False, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.endswith(b'group "g", rule 1, "A": invalid label value: \xff\n')
