@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from amclone.compat.goquote import quote, time_quote
+
 _MS = 1_000_000
 _S = 1000 * _MS
 _M = 60 * _S
@@ -35,9 +37,11 @@ def parse_model_duration(text: str) -> int:
     """Parse a Prometheus duration; the error text is Prometheus's own."""
     if text == "0":
         return 0
+    if text == "":
+        raise DurationError("empty duration string")
     m = _MODEL_RE.match(text)
-    if text == "" or m is None:
-        raise DurationError(f'not a valid duration string: "{text}"')
+    if m is None:
+        raise DurationError(f"not a valid duration string: {quote(text)}")
     total = 0
     for group, unit in zip(m.groups(), _MODEL_UNITS):
         if group is not None:
@@ -74,49 +78,66 @@ def format_model_duration(ns: int) -> str:
 _GO_UNITS = {
     "ns": 1,
     "us": 1000,
-    "µs": 1000,  # U+00B5
-    "μs": 1000,  # U+03BC
+    "\u00b5s": 1000,  # micro sign
+    "\u03bcs": 1000,  # Greek mu
     "ms": _MS,
     "s": _S,
     "m": _M,
     "h": _H,
 }
-_GO_PART = re.compile(r"(\d*)(?:\.(\d*))?([a-zµμ]*)")
+
+
+def _is_digit(c: str) -> bool:
+    return "0" <= c <= "9"
 
 
 def parse_go_duration(text: str) -> int:
-    """Parse like Go's time.ParseDuration, with its error texts."""
-    orig = text
-    if text == "":
-        raise DurationError(f'time: invalid duration "{orig}"')
+    """Parse like Go's time.ParseDuration, scanning as it does so that the error texts match
+    (a unit is everything up to the next digit or dot; texts quoted with Go's time.quote)."""
+    invalid = DurationError(f"time: invalid duration {time_quote(text)}")
+    s = text
     neg = False
-    if text[0] in "+-":
-        neg = text[0] == "-"
-        text = text[1:]
-    if text == "0":
+    if s[:1] in ("+", "-"):
+        neg = s[0] == "-"
+        s = s[1:]
+    if s == "0":
         return 0
-    if text == "":
-        raise DurationError(f'time: invalid duration "{orig}"')
+    if s == "":
+        raise invalid
     total = 0
-    while text:
-        m = _GO_PART.match(text)
-        if m is None or m.end() == 0:
-            raise DurationError(f'time: invalid duration "{orig}"')
-        whole, frac, unit = m.group(1), m.group(2), m.group(3)
-        if whole == "" and not frac:
-            raise DurationError(f'time: invalid duration "{orig}"')
-        if unit == "":
-            raise DurationError(f'time: missing unit in duration "{orig}"')
+    while s:
+        if not (s[0] == "." or _is_digit(s[0])):
+            raise invalid
+        i = 0
+        while i < len(s) and _is_digit(s[i]):
+            i += 1
+        whole, pre = s[:i], i > 0
+        frac = ""
+        if i < len(s) and s[i] == ".":
+            j = i + 1
+            while j < len(s) and _is_digit(s[j]):
+                j += 1
+            frac, i = s[i + 1 : j], j
+            if not pre and not frac:
+                raise invalid
+        elif not pre:
+            raise invalid
+        s = s[i:]
+        k = 0
+        while k < len(s) and s[k] != "." and not _is_digit(s[k]):
+            k += 1
+        if k == 0:
+            raise DurationError(f"time: missing unit in duration {time_quote(text)}")
+        unit, s = s[:k], s[k:]
         if unit not in _GO_UNITS:
-            raise DurationError(f'time: unknown unit "{unit}" in duration "{orig}"')
+            raise DurationError(f"time: unknown unit {time_quote(unit)} in duration {time_quote(text)}")
         mult = _GO_UNITS[unit]
         value = int(whole or "0") * mult
         if frac:
             value += int(frac) * mult // (10 ** len(frac))
         total += value
-        if total > _MAX_INT64:
-            raise DurationError(f'time: invalid duration "{orig}"')
-        text = text[m.end():]
+        if total > _MAX_INT64 + (1 if neg else 0):
+            raise invalid
     return -total if neg else total
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _FIXUPS = re.compile(r'\\\\|\\b|\\f|[<>&\u2028\u2029]')
 _REPL = {

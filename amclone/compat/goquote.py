@@ -38,3 +38,15 @@ def quote(s: str) -> str:
                 out.append(f"\\U{cp:08x}")
     out.append('"')
     return "".join(out)
+
+
+def time_quote(s: str) -> str:
+    """Go's ``time`` package quoting (error texts of ParseDuration and time.Parse): like %q for
+    printable ASCII, but every non-ASCII or control byte becomes ``\\xNN``."""
+    out = ['"']
+    for c in s:
+        if ord(c) >= 0x80 or c < " ":
+            out.extend(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
+        else:
+            out.append("\\" + c if c in '"\\' else c)
+    return "".join(out) + '"'

@@ -34,11 +34,16 @@ def test_model_duration_round_trip(text: str, ns: int, printed: str) -> None:
     assert format_model_duration(ns) == printed
 
 
-@pytest.mark.parametrize("text", ["", "5x", "1m1h", "1.5h", "-1m", "h", "5 m"])
+@pytest.mark.parametrize("text", ["5x", "1m1h", "1.5h", "-1m", "h", "5 m"])
 def test_model_duration_rejects_with_prometheus_text(text: str) -> None:
     with pytest.raises(DurationError) as e:
         parse_model_duration(text)
     assert str(e.value) == f'not a valid duration string: "{text}"'
+
+
+def test_empty_model_duration_has_its_own_text() -> None:
+    with pytest.raises(DurationError, match="^empty duration string$"):
+        parse_model_duration("")
 
 
 @pytest.mark.parametrize(
@@ -66,6 +71,10 @@ def test_go_duration_round_trip(text: str, ns: int, printed: str) -> None:
         ("5", 'time: missing unit in duration "5"'),
         ("5x", 'time: unknown unit "x" in duration "5x"'),
         ("abc", 'time: invalid duration "abc"'),
+        ("1x2", 'time: unknown unit "x" in duration "1x2"'),
+        ("1é", 'time: unknown unit "\\xc3\\xa9" in duration "1\\xc3\\xa9"'),
+        (".s", 'time: invalid duration ".s"'),
+        ("1.5.5s", 'time: missing unit in duration "1.5.5s"'),
     ],
 )
 def test_go_duration_errors(text: str, message: str) -> None:
