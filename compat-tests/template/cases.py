@@ -60,8 +60,8 @@ CONSTRUCTS: list[tuple[str, str, dict[str, Any]]] = [
     ("template-undefined-nested", '{{ define "a" }}{{ template "b" . }}{{ end }}{{ template "a" . }}', {}),
     ("redefine-default", '{{ define "__alertmanager" }}AM2{{ end }}{{ template "slack.default.username" . }}',
      {}),
-    ("recursion", '{{ define "r" }}{{ if . }}{{ len . }}{{ template "r" (slice . 1) }}{{ end }}{{ end }}'
-     '{{ template "r" .Alerts }}', {"data": "firing10.json"}),
+    ("recursion", ('{{ define "r" }}{{ if . }}{{ len . }}{{ template "r" (slice . 1) }}{{ end }}{{ end }}'
+     '{{ template "r" .Alerts }}'), {"data": "firing10.json"}),
     ("paren", "{{ (len .Alerts) }}", {}),
     ("pipe-chain", '{{ .Status | toUpper | printf "%s!" }}', {}),
     ("pipe-final-arg", '{{ .Receiver | printf "%s-%s" "x" }}', {}),
@@ -211,16 +211,16 @@ BUILTINS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 PRINTF: list[tuple[str, str, dict[str, Any]]] = [
-    ("f-int", '{{ printf "%d|%5d|%-5d|%05d|%+d|% d|%x|%X|%#x|%o|%#o|%O|%b|%c|%q|%U|%#U" '
-     '42 42 42 42 42 42 255 255 255 8 8 8 5 65 65 65 65 }}', {}),
+    ("f-int", ('{{ printf "%d|%5d|%-5d|%05d|%+d|% d|%x|%X|%#x|%o|%#o|%O|%b|%c|%q|%U|%#U" '
+     '42 42 42 42 42 42 255 255 255 8 8 8 5 65 65 65 65 }}'), {}),
     ("f-int-neg", '{{ printf "%d|%5d|%05d|%x|%+d" -42 -42 -42 -255 -3 }}', {}),
     ("f-int-prec", '{{ printf "%.3d|%8.3d|%.0d" 7 7 0 }}', {}),
-    ("f-float", '{{ printf "%e|%E|%f|%.2f|%8.3f|%-8.2f|%08.2f|%g|%G|%.3g|%+.1f" '
-     '1234.5678 1234.5678 1234.5678 1234.5678 3.14159 2.5 -2.5 1234.5678 1e-7 1234.5678 2.25 }}', {}),
+    ("f-float", ('{{ printf "%e|%E|%f|%.2f|%8.3f|%-8.2f|%08.2f|%g|%G|%.3g|%+.1f" '
+     '1234.5678 1234.5678 1234.5678 1234.5678 3.14159 2.5 -2.5 1234.5678 1e-7 1234.5678 2.25 }}'), {}),
     ("f-float-v", '{{ printf "%v|%v|%v|%v|%v" 1.0 1e21 1e20 0.000001 100000.0 }}', {}),
     ("f-float-special", '{{ printf "%.0f|%.1f|%g|%g" 0.5 0.25 1e100 123456789.0 }}', {}),
-    ("f-string", '{{ printf "%s|%10s|%-10s|%.3s|%q|%#q|%x|% x|%X|%v|%.2q" '
-     '"héllo" "hi" "hi" "héllo" "a\\"b" "ab" "hé" "hi" "hi" "v" "abc" }}', {}),
+    ("f-string", ('{{ printf "%s|%10s|%-10s|%.3s|%q|%#q|%x|% x|%X|%v|%.2q" '
+     '"héllo" "hi" "hi" "héllo" "a\\"b" "ab" "hé" "hi" "hi" "v" "abc" }}'), {}),
     ("f-string-plusq", '{{ printf "%+q|%q" "é東" "\\t\\x01" }}', {}),
     ("f-bool", '{{ printf "%t|%v|%5t|%d" true false true true }}', {}),
     ("f-type", '{{ printf "%T|%T|%T|%T|%T|%T|%T|%T" 1 1.5 "s" true .Alerts .CommonLabels .Alerts.Firing '
@@ -232,8 +232,8 @@ PRINTF: list[tuple[str, str, dict[str, Any]]] = [
     ("f-bad-verb", '{{ printf "%d|%s|%t" "x" 1 1 }}', {}),
     ("f-noverb", '{{ printf "abc%" }}', {}),
     ("f-star", '{{ printf "%*d|%-*d|%.*f" 5 1 4 2 2 3.14159 }}', {}),
-    ("f-collections", '{{ printf "%v|%s|%q|%d" .CommonLabels.Values .CommonLabels.Values .CommonLabels.Values '
-     '(len .Alerts) }}', {}),
+    ("f-collections", ('{{ printf "%v|%s|%q|%d" .CommonLabels.Values .CommonLabels.Values .CommonLabels.Values '
+     '(len .Alerts) }}'), {}),
     ("f-map", '{{ printf "%v|%q" .CommonLabels .GroupLabels }}', {}),
     ("f-struct", '{{ printf "%v" ' + A0 + '.Labels.SortedPairs }}', {}),
     ("f-nil", '{{ printf "%v|%s|%d" nil nil nil }}', {}),
@@ -276,8 +276,8 @@ AMFUNCS: list[tuple[str, str, dict[str, Any]]] = [
      ".StartsAt.After (index .Alerts 1).StartsAt }}", {}),
     ("a-time-sub", "{{ (index .Alerts 1).EndsAt.Sub (index .Alerts 1).StartsAt }}", {}),
     ("a-default-names", '{{ template "__subject" . }}|{{ template "__alertmanagerURL" . }}', {"data": "unicode.json"}),
-    ("a-override-glob", '{{ template "slack.default.title" . }}|{{ template "h.override" . }}|'
-     '{{ template "h.kept" . }}|{{ template "h.empty" . }}', {"globs": OK}),
+    ("a-override-glob", ('{{ template "slack.default.title" . }}|{{ template "h.override" . }}|'
+     '{{ template "h.kept" . }}|{{ template "h.empty" . }}'), {"globs": OK}),
     ("a-glob-list", '{{ template "h.list" .Alerts }}|{{ template "h.recurse" .Alerts }}',
      {"globs": OK, "data": "firing10.json"}),
     ("a-glob-nomatch", '{{ template "__subject" . }}', {"globs": ["fixtures/none-*.tmpl"]}),
@@ -301,8 +301,8 @@ HTML: list[tuple[str, str, dict[str, Any]]] = [
      {"kind": "html", "data": "unicode.json"}),
     ("h-href-mailto", '<a href="{{ "mailto:a@b.c" }}">x</a>', {"kind": "html"}),
     ("h-href-relative", '<a href="{{ "/path/x y" }}">x</a>|<img src="{{ "a.png" }}">', {"kind": "html"}),
-    ("h-href-template", '{{ define "u" }}{{ .ExternalURL }}/?r={{ .Receiver }}{{ end }}'
-     '<a href="{{ template "u" . }}">{{ template "u" . }}</a>', {"kind": "html", "data": "unicode.json"}),
+    ("h-href-template", ('{{ define "u" }}{{ .ExternalURL }}/?r={{ .Receiver }}{{ end }}'
+     '<a href="{{ template "u" . }}">{{ template "u" . }}</a>'), {"kind": "html", "data": "unicode.json"}),
     ("h-style", '<p style="color: {{ "red" }}; width: {{ 10 }}px">x</p>', {"kind": "html"}),
     ("h-style-unsafe", '<p style="color: {{ "expression(alert(1))" }}">x</p>', {"kind": "html"}),
     ("h-html-func", "<p>{{ .CommonAnnotations.summary | html }}</p>", {"kind": "html", "data": "unicode.json"}),

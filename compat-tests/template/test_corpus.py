@@ -36,7 +36,7 @@ def test_corpus_present() -> None:
 @pytest.mark.parametrize("file,name", CASES, ids=[f"{f}:{d}" for f, d in CASES])
 def test_corpus_define(file: str, name: str, data: str) -> None:
     glob = [str(CORPUS / file)]
-    text = '{{ template "%s" . }}' % name
+    text = f'{{{{ template "{name}" . }}}}'
     kinds = ["text", "html"] if ("html" in name or "email" in name or "mail" in name) else ["text"]
     for kind in kinds:
         want = amtool(text, glob, kind=kind, data=data)
@@ -48,7 +48,7 @@ def test_corpus_define(file: str, name: str, data: str) -> None:
 def test_corpus_file_through_amctl_cli(path: Path) -> None:
     """The real amctl command line (a separate process) on each whole file."""
     names = _defines(path)
-    text = "".join('[{{ template "%s" . }}]' % n for n in names) or "x"
+    text = "".join(f'[{{{{ template "{n}" . }}}}]' for n in names) or "x"
     want = amtool(text, [str(path)], data="mixed.json")
     got = amctl(text, [str(path)], data="mixed.json")
     assert (got.rc, got.out, got.err) == (want.rc, want.out, want.err)

@@ -32,7 +32,7 @@ TAKES_ALERTS = {"__text_alert_list", "pagerduty.default.instances"}
 
 
 def _all_names_text() -> str:
-    return SEP.join('{{ template "%s" %s }}' % (n, ".Alerts" if n in TAKES_ALERTS else ".") for n in NAMES)
+    return SEP.join('{{{{ template "{}" {} }}}}'.format(n, ".Alerts" if n in TAKES_ALERTS else ".") for n in NAMES)
 
 
 @pytest.mark.parametrize("kind", ["text", "html"])
@@ -55,7 +55,7 @@ def test_names_cover_upstream() -> None:
 def test_list_templates_reject_data(name: str) -> None:
     """Called with the whole Data both fail the same way; only the position inside the default
     file differs, since our default text is laid out differently."""
-    text = '{{ template "%s" . }}' % name
+    text = f'{{{{ template "{name}" . }}}}'
     want = amtool(text)
     got = amctl_inproc(text)
     assert want.rc == got.rc == 1
