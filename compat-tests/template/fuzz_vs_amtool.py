@@ -8,6 +8,7 @@ import concurrent.futures as cf
 import os
 import random
 import sys
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
