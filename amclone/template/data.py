@@ -181,12 +181,11 @@ def build(receiver: str, group_labels: Mapping[str, str], alerts: Iterable[Alert
 
 # -- JSON (amtool --template.data) --------------------------------------------------------------
 
-def _field(obj: Mapping[str, Any], name: str) -> Any:
-    """encoding/json matches keys to fields case-insensitively, preferring an exact match."""
-    if name in obj:
-        return obj[name]
-    low = name.lower()
+def _field(obj: Mapping[str, Any], tag: str) -> Any:
+    """encoding/json fills a field from every key matching its tag case-insensitively, in
+    document order, so the last such key wins."""
     found = None
+    low = tag.lower()
     for k, v in obj.items():
         if k.lower() == low:
             found = v
@@ -296,18 +295,26 @@ def from_json(text: str) -> Data:
         obj = {}
     if not isinstance(obj, dict):
         raise GoError(f"json: cannot unmarshal {_json_kind(obj)} into Go value of type template.Data")
-    raw_alerts = _field(obj, "Alerts") or []
+    raw_alerts = _field(obj, "alerts")
+    if raw_alerts is None:
+        raw_alerts = []
+    if not isinstance(raw_alerts, list):
+        raise GoError(f"json: cannot unmarshal {_json_kind(raw_alerts)} into Go struct field Data.alerts of type "
+                      "template.Alerts")
     alerts = Alerts()
     for a in raw_alerts:
         a = a or {}
+        if not isinstance(a, dict):
+            raise GoError(f"json: cannot unmarshal {_json_kind(a)} into Go struct field Data.alerts of type "
+                          "template.Alert")
         alerts.append(Alert(
-            _str(_field(a, "Status"), "Alert.alerts.status"),
-            _kv(_field(a, "Labels"), "Alert.alerts.labels"),
-            _kv(_field(a, "Annotations"), "Alert.alerts.annotations"),
-            _time(_field(a, "StartsAt"), "Alert.alerts.startsAt"),
-            _time(_field(a, "EndsAt"), "Alert.alerts.endsAt"),
-            _str(_field(a, "GeneratorURL"), "Alert.alerts.generatorURL"),
-            _str(_field(a, "Fingerprint"), "Alert.alerts.fingerprint"),
+            _str(_field(a, "status"), "Alert.alerts.status"),
+            _kv(_field(a, "labels"), "Alert.alerts.labels"),
+            _kv(_field(a, "annotations"), "Alert.alerts.annotations"),
+            _time(_field(a, "startsAt"), "Alert.alerts.startsAt"),
+            _time(_field(a, "endsAt"), "Alert.alerts.endsAt"),
+            _str(_field(a, "generatorURL"), "Alert.alerts.generatorURL"),
+            _str(_field(a, "fingerprint"), "Alert.alerts.fingerprint"),
         ))
     n = len(alerts)
     if n:
@@ -316,11 +323,11 @@ def from_json(text: str) -> Data:
             cap += cap // 2
         alerts.cap = cap  # type: ignore[attr-defined]
     return Data(
-        _str(_field(obj, "Receiver"), "Data.receiver"),
-        _str(_field(obj, "Status"), "Data.status"),
+        _str(_field(obj, "receiver"), "Data.receiver"),
+        _str(_field(obj, "status"), "Data.status"),
         alerts,
-        _kv(_field(obj, "GroupLabels"), "Data.groupLabels"),
-        _kv(_field(obj, "CommonLabels"), "Data.commonLabels"),
-        _kv(_field(obj, "CommonAnnotations"), "Data.commonAnnotations"),
-        _str(_field(obj, "ExternalURL"), "Data.externalURL"),
+        _kv(_field(obj, "groupLabels"), "Data.groupLabels"),
+        _kv(_field(obj, "commonLabels"), "Data.commonLabels"),
+        _kv(_field(obj, "commonAnnotations"), "Data.commonAnnotations"),
+        _str(_field(obj, "externalURL"), "Data.externalURL"),
     )

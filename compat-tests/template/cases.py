@@ -453,3 +453,6 @@ ALL += [(f"pf-{i}", t, {}) for i, t in enumerate([
     '{{ printf "%q|%s|%5.3v|%d" (index .Alerts 0).StartsAt (index .Alerts 0).StartsAt (index .Alerts 0).StartsAt (index .Alerts 0) }}',
     '{{ printf "%#t|%#G|%#g|%04.0b|%012U" 0.0 1e100 1.0 1 2 }}',
 ])]
+ALL += [(f"d2-{name}", "{{ .Receiver }}{{ .Status }}{{ len .Alerts }}", {"data": f"bad/{name}.json"})
+        for name in ("alerts-object", "alert-number", "alert-null", "grouplabels-array", "string", "null",
+                     "case-insensitive")]
