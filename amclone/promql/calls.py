@@ -10,10 +10,11 @@ from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
-from amclone.promql.functions_range import KEEPS_NAME, RangeFn, _extrapolated, counter_resets, extrapolate
+from amclone.promql.functions_range import KEEPS_NAME, RangeFn, _extrapolated, counter_resets
 from amclone.promql.functions_vector import VectorImpl
 from amclone.promql.nodes import MatrixSelectorNode, Node, SubqueryNode
 from amclone.promql.value import NAME, Sample, Vector, get_label
+from amclone.tsdb.matchers import MatchOp
 from amclone.tsdb.series import Labels
 
 _COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
@@ -22,7 +23,7 @@ _COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
 class RangeCallNode(Node):
     """``f(range_vector, scalars...)``: evaluates the window per series, then ``fn`` on it."""
 
-    __slots__ = ("check_counter", "extrapolated", "fn", "keeps_name", "matrix", "name", "scalars")
+    __slots__ = ("check_counter", "extrapolated", "fixed_name", "fn", "keeps_name", "matrix", "name", "scalars")
 
     def __init__(self, name: str, fn: RangeFn, matrix: MatrixSelectorNode | SubqueryNode,
                  scalars: Sequence[Node]) -> None:
@@ -34,6 +35,10 @@ class RangeCallNode(Node):
         self.keeps_name = name in KEEPS_NAME
         self.check_counter = name in ("rate", "increase")
         self.extrapolated = name in ("rate", "increase", "delta")
+        self.fixed_name = None
+        if isinstance(matrix, MatrixSelectorNode):
+            self.fixed_name = next((m.value for m in matrix.selector.sel.matchers
+                                    if m.name == NAME and m.op is MatchOp.EQUAL), None)
 
     def eval(self, ctx: EvalContext, t: int) -> Vector:
         return self.eval_where(ctx, t, None)
@@ -79,38 +84,56 @@ class RangeCallNode(Node):
 
     def _extrapolated(self, ctx: EvalContext, matrix: MatrixSelectorNode, start: int, end: int,
                       range_ms: int, out: Vector, keep: Callable[[float], bool] | None) -> None:
-        """rate/increase/delta over a selector: reads first and last samples in place; only a
-        window that is not monotonic is scanned for counter resets (by a C-level comparison)."""
+        """rate/increase/delta over a selector: reads first and last samples in place and scans a
+        window for counter resets only if the series ever decreased inside it. The arithmetic is
+        `extrapolate`'s, written out here because this loop runs once per series per evaluation."""
         counter = self.name != "delta"
         is_rate = self.name == "rate"
-        check = self.check_counter
+        # With `__name__="x"` in the selector every series has that name: check it once.
+        per_series_check = self.check_counter and self.fixed_name is None
+        produced = False
         append = out.append
+        bisect = bisect_right
+        range_s = range_ms / 1000
         for ms in matrix.selector.series(ctx):
             closed = ms.closed
             ts, vs = ms.data
             if ms.stale_count or (closed and start < closed[-1].maxt):
                 tl, vl = ms.window(start, end)
                 v = _extrapolated(tl, vl, start, end, range_ms, counter, is_rate)
-                if v is not None:
-                    if check:
-                        _check_counter_name(ctx, ms.labels)
-                    if keep is None or keep(v):
-                        append(Sample(ms.labels, v, True))
-                continue
-            lo = bisect_right(ts, start)
-            hi = bisect_right(ts, end)
-            n = hi - lo
-            if n < 2:
-                continue
-            first_v = vs[lo]
-            result = vs[hi - 1] - first_v
-            if counter and ms.last_drop_t > ts[lo]:  # a decrease may lie inside: scan for resets
-                result += counter_resets(vs[lo:hi])
-            v = extrapolate(ts[lo], ts[hi - 1], n, first_v, result, start, end, range_ms, counter, is_rate)
-            if check:
+                if v is None:
+                    continue
+            else:
+                lo = bisect(ts, start)
+                hi = bisect(ts, end) - 1
+                if hi <= lo:
+                    continue
+                first_v = vs[lo]
+                first_t = ts[lo]
+                last_t = ts[hi]
+                result = vs[hi] - first_v
+                if counter and ms.last_drop_t > first_t:  # a decrease may lie inside: scan for resets
+                    result += counter_resets(vs[lo:hi + 1])
+                to_start = (first_t - start) / 1000
+                to_end = (end - last_t) / 1000
+                sampled = (last_t - first_t) / 1000
+                avg = sampled / (hi - lo)
+                if to_start >= avg * 1.1:
+                    to_start = avg / 2
+                if counter and result > 0 and first_v >= 0:
+                    to_zero = sampled * (first_v / result)
+                    to_start = min(to_start, to_zero)
+                if to_end >= avg * 1.1:
+                    to_end = avg / 2
+                factor = (sampled + to_start + to_end) / sampled if sampled != 0 else 1.0
+                v = result * (factor / range_s if is_rate else factor)
+            produced = True
+            if per_series_check:
                 _check_counter_name(ctx, ms.labels)
             if keep is None or keep(v):
                 append(Sample(ms.labels, v, True))
+        if produced and self.check_counter and self.fixed_name is not None:
+            _check_counter_name(ctx, (("__name__", self.fixed_name),))
 
 
 def _check_counter_name(ctx: EvalContext, lbls: Labels) -> None:
