@@ -20,6 +20,7 @@ Prometheus 2.42's, so promtool and amctl agree on every file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from amclone.labels.labelset import is_valid_name
@@ -122,19 +123,25 @@ _LOOSE = Struct("rulefmt.ruleGroups", {"groups": Slice(RawNode())},
 
 
 def parse(content: bytes, extensions: bool = False) -> tuple[RuleGroups | None, list[str]]:
-    """``rulefmt.Parse``: the groups (None if decoding failed) and the error texts, in order."""
+    """``rulefmt.Parse``: the groups (None if decoding failed) and the error texts, in order.
+
+    Go parses the text once per pass; the tree is the same, so it is built once here and a
+    syntax error is reported for both passes."""
+    try:
+        root = parse_yaml(content)
+    except YamlError as e:
+        return None, [str(e), str(e)]
     errs: list[str] = []
     strict: RuleGroups | None = None
     group_nodes: tuple[Node, ...] = ()
-    for attempt in ("strict", "loose"):
-        try:
-            root = parse_yaml(content)
-            if attempt == "strict":
-                strict = Decoder(known_fields=True).run(root, _schema(extensions)) or RuleGroups()
-            else:
-                group_nodes = Decoder(known_fields=False).run(root, _LOOSE) or ()
-        except YamlError as e:
-            errs.append(str(e))
+    try:
+        strict = Decoder(known_fields=True).run(root, _schema(extensions)) or RuleGroups()
+    except YamlError as e:
+        errs.append(str(e))
+    try:
+        group_nodes = Decoder(known_fields=False).run(root, _LOOSE) or ()
+    except YamlError as e:
+        errs.append(str(e))
     if errs or strict is None:
         return None, errs
     return strict, validate(strict, group_nodes, extensions)
@@ -261,8 +268,26 @@ def _known(name: str) -> bool:
     return name in PROMETHEUS_FUNCS or name in BUILTINS
 
 
+_SENTINEL = "\x00"  # stands for the alert name in cached results; a NUL never occurs in a name here
+
+
 def check_template(alertname: str, text: str) -> str | None:
-    """None if `text` parses, else Go's error (``template: __alert_A:1: unclosed action``)."""
+    """None if `text` parses, else Go's error (``template: __alert_A:1: unclosed action``).
+
+    Files repeat the same annotation texts across alerts, so results are cached by text with the
+    alert name (which only ever appears as the template's name) put back afterwards."""
+    if _SENTINEL in alertname or _SENTINEL in text:
+        return _parse_template(alertname, text)
+    problem = _cached_template(text)
+    return None if problem is None else problem.replace("__alert_" + _SENTINEL, "__alert_" + alertname)
+
+
+@lru_cache(maxsize=8192)
+def _cached_template(text: str) -> str | None:
+    return _parse_template(_SENTINEL, text)
+
+
+def _parse_template(alertname: str, text: str) -> str | None:
     try:
         parse_template("__alert_" + alertname, DEFS + text, _known)
     except TemplateError as e:
