@@ -74,20 +74,21 @@ class AggregateNode(Node):
                 ctx.warn("PromQL warning: quantile value should be between 0 and 1, got NaN")
             elif param < 0 or param > 1:
                 ctx.warn(f"PromQL warning: quantile value should be between 0 and 1, got {_g(param)}")
+        keys = self._keys
         key = self._key
-        groups: dict[Labels, list[Sample]] = {}
+        values: dict[Labels, list[float]] = {}
+        dropped: set[Labels] = set()
         for s in vec:
-            k = key(s.labels)
-            members = groups.get(k)
-            if members is None:
-                groups[k] = [s]
+            lbls = s.labels
+            k = keys.get(lbls) or key(lbls)
+            vals = values.get(k)
+            if vals is None:
+                values[k] = [s.value]
             else:
-                members.append(s)
-        out: Vector = []
-        for k, members in groups.items():
-            drop = any(s.drop_name for s in members)
-            out.append(Sample(k, _aggregate(op, [s.value for s in members], param), drop))
-        return out
+                vals.append(s.value)
+            if s.drop_name:
+                dropped.add(k)
+        return [Sample(k, _aggregate(op, vals, param), k in dropped) for k, vals in values.items()]
 
     def _count_values(self, ctx: EvalContext, t: int) -> Vector:
         assert self.param is not None
@@ -154,10 +155,18 @@ def _nan_high(v: float) -> float:
 
 
 def _aggregate(op: str, values: list[float], param: Any) -> float:
-    if op == "sum":
+    if op == "sum":  # kahan_inc written out: this loop sees every sample of every group
         total, c = 0.0, 0.0
         for v in values:
-            total, c = kahan_inc(v, total, c)
+            t = total + v
+            if t - t != 0.0:  # t is ±Inf or NaN
+                if math.isinf(t):
+                    c = 0.0
+            elif abs(total) >= abs(v):
+                c += (total - t) + v
+            else:
+                c += (v - t) + total
+            total = t
         return total if math.isinf(total) else total + c
     if op == "avg":
         return kahan_mean(values)
