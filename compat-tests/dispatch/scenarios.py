@@ -218,6 +218,21 @@ SCENARIOS: list[Scenario] = [
         post(0, al("A", ends=30)), Reload(2.0, cfg()), Reload(4.5, cfg(gi="2s"))), 8),
     Scenario("starts_at_in_past", cfg(gw="30s"), (post(0, al("Old", starts=-120), al("New")),), 2),
     Scenario("no_starts_at", cfg(), (post(0, al("A", starts=None), al("B", starts=None, ends=None)),), 3),
+    Scenario("inhibition_source_resolves", cfg(extra=INHIBIT), (
+        post(0, al("Crit", severity="critical", instance="a", ends=2.5), al("Warn", severity="warning", instance="a")),
+        Snapshot(1.5, "inhibited"), Snapshot(3.0, "released")), 5.5),
+    Scenario("silence_after_notification_stops_repeat", cfg(ri="5s"), (
+        post(0, al("A", ends=60), al("B", ends=60)), Silence(2.0, "late", (("alertname", "A", False, True),)),
+        Snapshot(2.5, "silenced")), 11.5),
+    Scenario("group_by_missing_labels", cfg(group_by="[alertname, cluster]"), (
+        post(0, al("A", cluster="c1"), al("A"), al("A", cluster="")),), 3),
+    Scenario("two_routes_same_receiver", cfg("""
+  routes:
+    - match: {team: a}
+      continue: true
+    - match_re: {team: ".+"}
+      group_by: [team]
+"""), (post(0, al("A", team="a"), al("B", team="b")),), 3),
     Scenario("api_groups_view", cfg(NESTED, MULTI, INHIBIT), (
         Silence(0, "s", (("instance", "db2", False, True),)),
         post(0.2, al("DiskFull", team="db", severity="critical", env="prod", instance="db1"),
