@@ -24,7 +24,6 @@ from amclone.promql.value import (
     Sample,
     Vector,
     format_float,
-    kahan_inc,
     kahan_mean,
     quantile_of,
     valid_label_name,
