@@ -66,8 +66,15 @@ class Tools:
         carry generated ids or the current time)."""
         a, c = self.both(*args, stdin=stdin)
         f = norm or (lambda s: s)
-        got = {"args": args, "stdout": f(c.stdout), "stderr": f(c.stderr), "code": c.code}
-        assert got == {"args": args, "stdout": f(a.stdout), "stderr": f(a.stderr), "code": a.code}
+        got = {"stdout": f(c.stdout), "stderr": f(c.stderr), "code": c.code}
+        want = {"stdout": f(a.stdout), "stderr": f(a.stderr), "code": a.code}
+        if got != want:
+            import difflib
+
+            diff = "".join(difflib.unified_diff(
+                [f"{k}: {v!r}\n" for k, v in want.items()], [f"{k}: {v!r}\n" for k, v in got.items()],
+                "amtool", "amctl"))
+            raise AssertionError(f"amtool and amctl differ for {args}:\n{diff}")
         return a
 
 
