@@ -273,8 +273,11 @@ class HttpServer:
                 reason = os.strerror(e.errno).lower() if e.errno else str(e)
                 raise OSError(f"listen tcp {addr}: bind: {reason}") from None
             bound.append(addr)
-            log.info("Listening on address=%s", addr)
-            log.info("TLS is %s. address=%s", "enabled" if ctx else "disabled", addr)
+            log.info("Listening on", extra={"address": addr})
+            if ctx is None:
+                log.info("TLS is disabled.", extra={"http2": "false", "address": addr})
+            else:
+                log.info("TLS is enabled.", extra={"http2": "false", "address": addr})
         return bound
 
     async def stop(self) -> None:
