@@ -219,9 +219,10 @@ def _reword(text: str, msg: str) -> str:
                 return f"{position(text, i)}: parse error: unexpected character{m.group(1) or ''}: {_rune_q(c)}"
     m = _UNKNOWN_FUNC.match(msg)
     if m is not None:
-        found = unknown_function(text)
-        if found is not None:
-            return f'{position(text, found[0])}: parse error: unknown function with name "{found[1]}"'
+        mask = code_mask(text)
+        for c in _IDENT_CALL.finditer(text):
+            if c.group() == m.group(1) and mask[c.start()] and not _preceded_by_ident(text, c.start()):
+                return f'{position(text, c.start())}: parse error: unknown function with name "{m.group(1)}"'
     if msg.startswith("illegal regex for"):
         reworded = _regex_error(text)
         if reworded is not None:
@@ -240,13 +241,16 @@ def _reword(text: str, msg: str) -> str:
     return f"parse error: {msg}"
 
 
-def check(text: str) -> str | None:
-    """None if `text` parses, else the text after ``could not parse expression: ``."""
+def check(text: str, prometheus3: bool = False) -> str | None:
+    """None if `text` parses, else the text after ``could not parse expression: ``.
+
+    `prometheus3` is amclone's own loading: the grammar the engine runs (Prometheus 3's), with
+    none of 2.42's restrictions; the default is promtool 2.42's."""
     try:
-        parse(for_parser(text))
+        parse(text if prometheus3 else for_parser(text))
     except PromQLError as e:
         return _reword(text, str(e))
-    found = dialect_error(text)
+    found = None if prometheus3 else dialect_error(text)
     if found is not None:
         return f"{position(text, found[0])}: parse error: {found[1]}"
     return None

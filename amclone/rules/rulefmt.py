@@ -7,14 +7,16 @@ when both passes succeed are the groups validated, in file order (Go walks label
 maps in random order; here they follow the file, which is one of Go's possible orders).
 
 ``extensions=True`` is amclone's own loading: the Prometheus 3 group fields ``query_offset`` and
-``labels``, and amclone's ``evaluation: on_write`` (event-driven evaluation), are accepted there.
+``labels``, and amclone's ``evaluation: on_write`` (event-driven evaluation), are accepted there,
+and expressions are checked with the grammar amclone's engine runs (Prometheus 3's: ``info()``,
+no ``holt_winters``...). Label names stay Alertmanager 0.25's legacy ones in both modes, since
+the alerts go into an 0.25-compatible store. With ``extensions=False`` (the default, what
+``amctl check rules`` does) the format is exactly Prometheus 2.42's, so promtool and amctl agree.
+
 Templates: Prometheus parses every label and annotation of an alerting rule (never of a recording
 rule) as a Go text/template named ``__alert_<alertname>``, after the variable definitions it
 prepends when expanding, against its own function map, so a name outside that map is an error
 (``function "x" not defined``) and the map's *names* are part of the file format.
-
-With ``extensions=False`` (the default, what ``amctl check rules`` does) the format is exactly
-Prometheus 2.42's, so promtool and amctl agree on every file.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ def validate(groups: RuleGroups, nodes: tuple[Node, ...], extensions: bool = Fal
         if extensions:
             errs.extend(_validate_extensions(g, gpos))
         for i, r in enumerate(g.rules):
-            for where, msg in validate_rule(r):
+            for where, msg in validate_rule(r, prometheus3=extensions):
                 prefix = f"{where}: " if where else ""
                 errs.append(f"{prefix}group {_q(g.name)}, rule {i + 1}, {_q(r.name)}: {msg}")
     return errs
@@ -213,7 +215,7 @@ def _valid_utf8(s: str) -> bool:
     return True
 
 
-def validate_rule(r: RuleNode) -> list[tuple[str, str]]:
+def validate_rule(r: RuleNode, prometheus3: bool = False) -> list[tuple[str, str]]:
     """``RuleNode.Validate``: (position or "", message) pairs in Prometheus's order."""
     out: list[tuple[str, str]] = []
     record, alert = r.record_name, r.alert_name
@@ -225,7 +227,7 @@ def validate_rule(r: RuleNode) -> list[tuple[str, str]]:
     if expr == "":
         out.append((_pos(r.expr), "field 'expr' must be set in rule"))
     else:
-        problem = exprcheck.check(expr)
+        problem = exprcheck.check(expr, prometheus3)
         if problem is not None:
             out.append((_pos(r.expr), f"could not parse expression: {problem}"))
     if record:

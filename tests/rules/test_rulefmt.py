@@ -108,3 +108,20 @@ def test_parse_file_prefixes_the_path(tmp_path: object) -> None:
                                           ("", False), ("é", False)])
 def test_metric_names(name: str, ok: bool) -> None:
     assert is_valid_metric_name(name) is ok
+
+
+def test_amclone_loading_checks_expressions_with_prometheus_3_grammar() -> None:
+    info = one_rule("record: a:b\nexpr: info(up)")
+    assert errors(info) == [('5:15: group "g", rule 1, "a:b": could not parse expression: 1:1: parse error: '
+                            'unknown function with name "info"')]
+    assert errors(info, extensions=True) == []
+    holt = one_rule("record: a:b\nexpr: holt_winters(x[5m], 0.5, 0.5)")
+    assert errors(holt) == []
+    assert errors(holt, extensions=True) == [
+        ('5:15: group "g", rule 1, "a:b": could not parse expression: 1:1: parse error: '
+        'unknown function with name "holt_winters"')]
+
+
+def test_label_names_stay_legacy_in_amclone_loading() -> None:
+    assert errors(one_rule("alert: A\nexpr: up\nlabels: {a-b: x}"), extensions=True) == [
+        'group "g", rule 1, "A": invalid label name: a-b']
