@@ -64,12 +64,15 @@ class RangeCallNode(Node):
                 self._extrapolated(ctx, matrix, start, ref, range_ms, out, keep)
                 return out
             else:
+                loaded = 0
                 for ms in matrix.selector.series(ctx):  # no intermediate range vector
                     tl, vl = ms.window(start, ref)
                     if tl:
+                        loaded += len(tl)
                         v = fn(tl, vl, start, ref, range_ms, t, args)
                         if v is not None:
                             out.append(Sample(ms.labels, v, not keeps))
+                ctx.load(loaded)
         else:
             for s in matrix.eval(ctx, t):
                 v = fn(s.ts, s.vs, start, ref, range_ms, t, args)
@@ -92,6 +95,7 @@ class RangeCallNode(Node):
         # With `__name__="x"` in the selector every series has that name: check it once.
         per_series_check = self.check_counter and self.fixed_name is None
         produced = False
+        loaded = 0
         append = out.append
         bisect = bisect_right
         range_s = range_ms / 1000
@@ -100,6 +104,7 @@ class RangeCallNode(Node):
             ts, vs = ms.data
             if ms.stale_count or (closed and start < closed[-1].maxt):
                 tl, vl = ms.window(start, end)
+                loaded += len(tl)
                 v = _extrapolated(tl, vl, start, end, range_ms, counter, is_rate)
                 if v is None:
                     continue
@@ -108,6 +113,7 @@ class RangeCallNode(Node):
                 hi = bisect(ts, end) - 1
                 if hi <= lo:
                     continue
+                loaded += hi - lo + 1
                 first_v = vs[lo]
                 first_t = ts[lo]
                 last_t = ts[hi]
@@ -132,6 +138,7 @@ class RangeCallNode(Node):
                 _check_counter_name(ctx, ms.labels)
             if keep is None or keep(v):
                 append(Sample(ms.labels, v, True))
+        ctx.load(loaded)
         if produced and self.check_counter and self.fixed_name is not None:
             _check_counter_name(ctx, (("__name__", self.fixed_name),))
 

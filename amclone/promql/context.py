@@ -17,6 +17,7 @@ from amclone.tsdb.series import MemSeries
 
 DEFAULT_LOOKBACK_MS = 5 * 60 * 1000
 DEFAULT_SUBQUERY_STEP_MS = 60 * 1000
+DEFAULT_MAX_SAMPLES = 50_000_000
 
 
 class EvalContext:
@@ -25,7 +26,9 @@ class EvalContext:
         "end",
         "infos",
         "interval",
+        "loaded",
         "lookback",
+        "max_samples",
         "max_samples",
         "memo",
         "querier",
@@ -46,6 +49,8 @@ class EvalContext:
         self.series_cache: dict[int, Sequence[MemSeries]] = {}
         self.memo: dict[tuple[int, int], Any] = {}
         self.deadline = 0.0  # time.monotonic() after which evaluation stops; 0: none
+        self.max_samples = DEFAULT_MAX_SAMPLES
+        self.loaded = 0
         self.warnings: list[str] = []
         self.infos: list[str] = []
 
@@ -56,6 +61,16 @@ class EvalContext:
     def info(self, msg: str) -> None:
         if msg not in self.infos:
             self.infos.append(msg)
+
+    def load(self, n: int) -> None:
+        """Count samples a query holds at once (one step's range windows and subquery points, plus
+        the result so far), and stop it past ``max_samples`` as Prometheus does
+        (``--query.max-samples``): one query must not take the process's memory."""
+        self.loaded += n
+        if self.loaded > self.max_samples:
+            from amclone.promql.errors import EvalError
+
+            raise EvalError("query processing would load too many samples into memory in query execution")
 
     def check_deadline(self) -> None:
         if self.deadline and time.monotonic() > self.deadline:

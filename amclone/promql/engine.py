@@ -14,7 +14,12 @@ from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.compile import compile_expr
-from amclone.promql.context import DEFAULT_LOOKBACK_MS, DEFAULT_SUBQUERY_STEP_MS, EvalContext
+from amclone.promql.context import (
+    DEFAULT_LOOKBACK_MS,
+    DEFAULT_MAX_SAMPLES,
+    DEFAULT_SUBQUERY_STEP_MS,
+    EvalContext,
+)
 from amclone.promql.errors import EvalError
 from amclone.promql.nodes import Node
 from amclone.promql.parse import parse
@@ -61,6 +66,7 @@ class Plan:
     def _ctx(self, start: int, end: int, step: int, lookback_ms: int | None, timeout_s: float | None) -> EvalContext:
         e = self.engine
         ctx = EvalContext(e.querier, start, end, step, lookback_ms or e.lookback_ms, e.subquery_step_ms)
+        ctx.max_samples = e.max_samples
         if timeout_s:
             ctx.deadline = time.monotonic() + timeout_s
         return ctx
@@ -89,11 +95,15 @@ class Plan:
         rows: dict[tuple[Labels, bool], tuple[list[int], list[float]]] = {}
         t = start
         root = self.root
+        kept = 0  # result points so far: with this step's working set, what the query holds
         while t <= end:
             ctx.check_deadline()
+            ctx.loaded = kept
             value = root.eval(ctx, t)
             if kind == ast.SCALAR:
                 value = [Sample((), value, False)]
+            ctx.load(len(value))
+            kept += len(value)
             for s in value:
                 k = (s.labels, s.drop_name)
                 row = rows.get(k)
@@ -145,10 +155,11 @@ class Engine:
     """Holds the querier and options; `compile` turns text into a reusable `Plan`."""
 
     def __init__(self, querier: Querier, lookback_ms: int = DEFAULT_LOOKBACK_MS,
-                 subquery_step_ms: int = DEFAULT_SUBQUERY_STEP_MS) -> None:
+                 subquery_step_ms: int = DEFAULT_SUBQUERY_STEP_MS, max_samples: int = DEFAULT_MAX_SAMPLES) -> None:
         self.querier = querier
         self.lookback_ms = lookback_ms
         self.subquery_step_ms = subquery_step_ms
+        self.max_samples = max_samples
 
     def compile(self, text: str) -> Plan:
         """Parse and plan ``text``; raises `ParseError` for invalid PromQL."""

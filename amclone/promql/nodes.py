@@ -141,10 +141,13 @@ class MatrixSelectorNode(Node):
         ref = self.ref_time(ctx, t)
         mint = ref - self.range_ms
         out: Matrix = []
+        loaded = 0
         for s in self.selector.series(ctx):
             tl, vl = s.window(mint, ref)
             if tl:
                 out.append(Series(s.labels, tl, vl, False))
+                loaded += len(tl)
+        ctx.load(loaded)
         return out
 
 
@@ -189,6 +192,7 @@ class SubqueryNode(Node):
                 val = inner.eval(ctx, ti)
                 vec = [Sample((), val, False)] if scalar else val
                 memo[mk] = vec
+            ctx.load(len(vec))
             for smp in vec:
                 row = rows.get(smp.labels)
                 if row is None:

@@ -108,3 +108,12 @@ def test_rate_fast_path_agrees_with_general_path() -> None:
                 a = [round(s.value, 9) for s in Engine(fast).instant(q, t).value]
                 b = [round(s.value, 9) for s in Engine(slow).instant(q, t).value]
                 assert a == b, (q, t)
+
+
+def test_max_samples(engine: Engine) -> None:
+    engine.max_samples = 30
+    assert engine.instant("count_over_time(c_total[1m])", 300_000).value  # 8 samples: fine
+    with pytest.raises(EvalError, match="too many samples"):
+        engine.instant("count_over_time(c_total[5m])", 300_000)
+    with pytest.raises(EvalError, match="too many samples"):
+        engine.range("c_total", 0, 300_000, 15_000)
