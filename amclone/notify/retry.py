@@ -133,7 +133,7 @@ async def run_until(clock: Clock, deadline: int, aw: Awaitable[T]) -> T:
 
 
 class RetryStage:
-    __slots__ = ("integration", "group_name", "metrics", "clock", "rng")
+    __slots__ = ("_m", "clock", "group_name", "integration", "metrics", "rng")
 
     def __init__(self, integration: Integration, group_name: str, metrics: NotifyMetrics, clock: Clock,
                  rng: random.Random | None = None) -> None:
@@ -142,14 +142,16 @@ class RetryStage:
         self.metrics = metrics
         self.clock = clock
         self.rng = rng
+        n = integration.name  # children looked up once: labels() costs more than inc()
+        self._m = (metrics.notifications.labels(n), metrics.failed.labels(n), metrics.requests.labels(n),
+                   metrics.requests_failed.labels(n), metrics.latency.labels(n))
 
     async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
-        name = self.integration.name
-        self.metrics.notifications.labels(name).inc()
+        self._m[0].inc()
         try:
             return await self._exec(ctx, alerts)
         except NotifyError:
-            self.metrics.failed.labels(name).inc()
+            self._m[1].inc()
             raise
 
     async def _exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
@@ -164,8 +166,8 @@ class RetryStage:
             sent = [a for a in alerts if not a.resolved_at(now)]
         else:
             sent = alerts
-        clock, integ, m = self.clock, self.integration, self.metrics
-        name = integ.name
+        clock, integ = self.clock, self.integration
+        _, _, requests, requests_failed, latency = self._m
         where = f"{self.group_name}/{integ}"
         backoff = Backoff(rng=self.rng)
         last: Exception | None = None
@@ -189,14 +191,14 @@ class RetryStage:
                 retry, err = await run_until(clock, ctx.deadline, integ.notifier.notify(ctx, sent))
             except DeadlineExceeded as e:
                 retry, err = True, e
-            m.latency.labels(name).observe(time.perf_counter() - t0)
-            m.requests.labels(name).inc()
+            latency.observe(time.perf_counter() - t0)
+            requests.inc()
             next_at = started + int(backoff.next() * NS_PER_SECOND)
             if err is None:
                 (log.info if attempt > 1 else log.debug)(
                     "Notify success receiver=%s integration=%s attempts=%d", self.group_name, integ, attempt)
                 return ctx, alerts
-            m.requests_failed.labels(name).inc()
+            requests_failed.inc()
             if not retry:
                 raise NotifyError(f"{where}: notify retry canceled due to unrecoverable error after "
                                   f"{attempt} attempts: {err}")

@@ -9,6 +9,7 @@ counts the rest in ``truncatedAlerts``, and the common labels are computed over 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,10 @@ from amclone.timeutil import ZERO_TIME, Clock
 __all__ = ["WebhookNotifier", "quote_meta", "webhook_body"]
 
 _META = frozenset("\\.+*?()|[]{}^$")
+
+# Start and end times repeat from flush to flush (a group re-sends the same alerts).
+_time = functools.lru_cache(maxsize=1 << 16)(format_rfc3339nano)
+_ZERO = format_rfc3339nano(ZERO_TIME)
 
 
 def quote_meta(s: str) -> str:
@@ -55,8 +60,8 @@ def template_data(receiver: str, group_labels: Mapping[str, str], alerts: Sequen
             "status": "resolved" if resolved else "firing",
             "labels": sorted_map(a.labels),
             "annotations": sorted_map(a.annotations),
-            "startsAt": format_rfc3339nano(a.starts_at),
-            "endsAt": format_rfc3339nano(a.ends_at if resolved else ZERO_TIME),
+            "startsAt": _time(a.starts_at),
+            "endsAt": _time(a.ends_at) if resolved else _ZERO,
             "generatorURL": a.generator_url,
             "fingerprint": fingerprint_hex(a.fingerprint),
         })
