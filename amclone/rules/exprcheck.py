@@ -220,9 +220,9 @@ def _reword(text: str, msg: str) -> str:
     m = _UNKNOWN_FUNC.match(msg)
     if m is not None:
         mask = code_mask(text)
-        for c in _IDENT_CALL.finditer(text):
-            if c.group() == m.group(1) and mask[c.start()] and not _preceded_by_ident(text, c.start()):
-                return f'{position(text, c.start())}: parse error: unknown function with name "{m.group(1)}"'
+        for hit in _IDENT_CALL.finditer(text):
+            if hit.group() == m.group(1) and mask[hit.start()] and not _preceded_by_ident(text, hit.start()):
+                return f'{position(text, hit.start())}: parse error: unknown function with name "{m.group(1)}"'
     if msg.startswith("illegal regex for"):
         reworded = _regex_error(text)
         if reworded is not None:
