@@ -248,7 +248,9 @@ class HttpServer:
         ctx = None
         if self.webconfig is not None:
             ctx = ssl_context(self.webconfig.get())
-        runner = web.AppRunner(self.application(), access_log=None, handle_signals=False)
+        # Alertmanager exits on SIGTERM without waiting for slow requests; give them a moment only.
+        runner = web.AppRunner(self.application(), access_log=None, handle_signals=False,
+                               shutdown_timeout=2.0)
         await runner.setup()
         self._runners.append(runner)
         bound: list[str] = []
