@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from amclone.template.gotmpl import nodes as N
 from amclone.template.gotmpl.exec import MISSING, Arg, Expr, State, call_func, validate_type
-from amclone.template.gotmpl.values import Func, GoError, is_true, lookup, type_name
+from amclone.template.gotmpl.values import Func, GoError, GoStruct, is_true, lookup, type_name
 
 if TYPE_CHECKING:
     from amclone.template.gotmpl.exec import Compiler
@@ -99,6 +99,16 @@ def command(c: Compiler, cmd: N.CommandNode) -> Expr:
             return inner(s, dot, final, s.var(name))
         return run_varchain
 
+    if len(args) == 1 and isinstance(first, (N.StringNode, N.BoolNode)):
+        const: Any = first.text if isinstance(first, N.StringNode) else first.true
+
+        def run_const(s: State, dot: Any, final: Any) -> Any:
+            if final is not MISSING:
+                s.node = first
+                not_a_function(s, args, final)
+            return const
+        return run_const
+
     def run_literal(s: State, dot: Any, final: Any) -> Any:
         s.node = first
         not_a_function(s, args, final)
@@ -132,6 +142,20 @@ def field_chain(c: Compiler, node: N.Node, _recv: Any, idents: list[str], args: 
         for nm in head:
             recv = eval_field(s, dot, nm, node, [], 0, MISSING, recv)
         return eval_field(s, dot, last, node, margs, nargs, final, recv)
+
+    if isinstance(node, N.FieldNode) and not head and not margs:
+        fnode1 = node
+        # An inline cache: the last receiver type that held `last` as a plain struct field.
+        cache: list[Any] = [None]
+
+        def run_dotfield(s: State, dot: Any, final: Any) -> Any:
+            if type(dot) is cache[0] and final is MISSING:
+                return getattr(dot, last)
+            s.node = fnode1
+            if final is MISSING and isinstance(dot, GoStruct) and lookup(dot, last)[0] == 2:
+                cache[0] = type(dot)
+            return eval_field(s, dot, last, fnode1, margs, 0, final, dot)
+        return run_dotfield
 
     if isinstance(node, N.FieldNode):
         fnode = node

@@ -142,6 +142,11 @@ class Compiler:
         return run_list
 
     def action(self, node: N.ActionNode) -> Stmt:
+        p = node.pipe
+        if not p.decl and len(p.cmds) == 1 and len(p.cmds[0].args) == 1 and \
+                isinstance(p.cmds[0].args[0], N.StringNode):
+            # {{ "text" }} cannot fail: it is text.
+            return self.stmt(N.TextNode(node.pos, node.src, p.cmds[0].args[0].text))
         pipe = self.pipeline(node.pipe)
         if node.pipe.decl:
             def run_decl(s: State, dot: Any) -> None:
