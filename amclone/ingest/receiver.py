@@ -116,7 +116,6 @@ class Receiver:
     def __init__(self, head: Head, now_ms: Callable[[], int] | None = None) -> None:
         self.head = head
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
-        self.samples_with_invalid_labels = 0
         # encoded labels of a series -> the head's series (None: labels invalid), see write_v1
         self._known: dict[bytes, MemSeries | None] = {}
         self._known_v2: dict[tuple[str, ...], MemSeries] = {}  # 2.0: label strings -> series
@@ -189,7 +188,7 @@ class Receiver:
                         created.append(series)
                 if one is not None:  # the usual shape: exactly one sample, read without protobuf objects
                     if series is None:
-                        self.samples_with_invalid_labels += 1
+                        self.head.samples_with_invalid_labels += 1
                         continue
                     assert isinstance(series, MemSeries)
                     t, value = one
@@ -205,7 +204,7 @@ class Receiver:
                     continue
                 samples = payload.samples
                 if series is None:
-                    self.samples_with_invalid_labels += len(samples)
+                    self.head.samples_with_invalid_labels += len(samples)
                     continue
                 assert isinstance(series, MemSeries)
                 for smp in samples:
@@ -316,14 +315,14 @@ class Receiver:
         refused = len(ts.samples) + len(ts.histograms)
         if len(refs) % 2:
             errors.append(f"parsing labels for series {refs}: invalid labelRefs length {len(refs)}")
-            self.samples_with_invalid_labels += refused
+            self.head.samples_with_invalid_labels += refused
             return None
         bad = next(((refs[i], refs[i + 1]) for i in range(0, len(refs), 2)
                     if refs[i] >= nsym or refs[i + 1] >= nsym), None)
         if bad is not None:
             errors.append(f"parsing labels for series {refs}: labelRefs {bad[0]} (name) = {bad[1]} (value) "
                           f"outside of symbols table (size {nsym})")
-            self.samples_with_invalid_labels += refused
+            self.head.samples_with_invalid_labels += refused
             return None
         pairs = [(symbols[refs[i]], symbols[refs[i + 1]]) for i in range(0, len(refs), 2)]
         labels, dup = _normalize(pairs)
@@ -333,7 +332,7 @@ class Receiver:
                 errors.append(f"invalid metric name or labels, got {shown}")
             else:
                 errors.append(f"invalid labels for series, labels {shown}, duplicated label {dup}")
-            self.samples_with_invalid_labels += refused
+            self.head.samples_with_invalid_labels += refused
             return None
         return labels
 

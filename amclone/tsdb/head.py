@@ -116,6 +116,7 @@ class Head:
         self.series_removed = 0
         self.histograms_received = 0
         self.exemplars_received = 0
+        self.samples_with_invalid_labels = 0  # remote write: series without a name, duplicate names ...
         # metric family name -> {(type, help, unit)}: what /api/v1/metadata reports
         self.metadata: dict[str, dict[tuple[str, str, str], None]] = {}
 

@@ -33,6 +33,10 @@ class HeadCollector(Collector):
                                   value=h.histograms_received)
         yield CounterMetricFamily("amclone_tsdb_exemplars_received_total",
                                   "Exemplars received (accepted, not stored).", value=h.exemplars_received)
+        yield CounterMetricFamily("prometheus_api_remote_write_invalid_labels_samples_total",
+                                  "The total number of received remote write samples and histogram samples "
+                                  "which were rejected due to invalid labels.",
+                                  value=h.samples_with_invalid_labels)
         yield GaugeMetricFamily("prometheus_tsdb_head_max_time_seconds",
                                 "Maximum timestamp of the head block.", value=max(h.max_time, 0) / 1000)
         yield GaugeMetricFamily("prometheus_tsdb_retention_limit_seconds",
