@@ -24,7 +24,7 @@ from amclone.api.gojsondec import GoType
 from amclone.api.gotime import JSON_TIME, parse_error
 from amclone.api.mux import DropConnection, Params, Router, go_query, text_error
 from amclone.api.state import ApiDeps
-from amclone.api.v2 import match_filter_labels, time_or_zero
+from amclone.api.v2 import match_filter_labels, routed_alerts, time_or_zero
 from amclone.api.version import BUILD
 from amclone.compat import gojson
 from amclone.compat.timefmt import TimeParseError, format_rfc3339nano, parse_rfc3339
@@ -164,13 +164,9 @@ class V1:
                 rx = compile_anchored(q["receiver"])
             except ValueError:
                 return bad(f"failed to parse receiver param: {q['receiver']}")
-        cfg = self.deps.current()
         now = self.deps.clock.now()
         out = []
-        for a in self.deps.alerts.list():
-            receivers = [r.opts.receiver for r in cfg.route.match(a.labels)]
-            if rx is not None and not any(rx.match_string(r) for r in receivers):
-                continue
+        for a, receivers in routed_alerts(self.deps, rx):
             if not match_filter_labels(matchers, a.labels):
                 continue
             if a.ends_at != ZERO_TIME and a.ends_at < now:

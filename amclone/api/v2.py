@@ -11,7 +11,7 @@ silence a 500.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -85,6 +85,16 @@ def time_or_zero(v: int | None) -> int:
 
 def _sorted(m: Mapping[str, str]) -> dict[str, str]:
     return {k: m[k] for k in sorted(m, key=lambda k: k.encode())}
+
+
+def routed_alerts(deps: ApiDeps, receiver: Any) -> Iterator[tuple[Alert, list[str]]]:
+    """Every stored alert with the receivers the current route tree gives it (computed at request
+    time, as 0.25 does), those whose receivers all miss the `receiver` regex left out."""
+    route = deps.current().route
+    for a in deps.alerts.list():
+        receivers = [r.opts.receiver for r in route.match(a.labels)]
+        if receiver is None or any(receiver.match_string(r) for r in receivers):
+            yield a, receivers
 
 
 class V2:
@@ -164,13 +174,9 @@ class V2:
             return _error(str(e), 400)
         keep = self._alert_filter(matchers, q.boolean("silenced"), q.boolean("inhibited"),
                                   q.boolean("active"))
-        cfg = self.deps.current()
         now = self.deps.clock.now()
         out = []
-        for a in self.deps.alerts.list():
-            receivers = [r.opts.receiver for r in cfg.route.match(a.labels)]
-            if rx is not None and not any(rx.match_string(r) for r in receivers):
-                continue
+        for a, receivers in routed_alerts(self.deps, rx):
             if not keep(a, now):
                 continue
             out.append(alert_json(a, self.deps.status(a.fingerprint), receivers))
