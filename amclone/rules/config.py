@@ -22,7 +22,7 @@ from typing import Any
 from amclone.compat.goquote import quote
 from amclone.labels.labelset import is_valid_name
 from amclone.rules.decode import Decoder, Duration, GoType, RawNode, Slice, Str, StrMap, Struct
-from amclone.rules.yamlv3 import Node, YamlError
+from amclone.rules.yamlv3 import Node, YamlError, read_file
 from amclone.rules.yamlv3 import parse as parse_yaml
 
 _S = 1_000_000_000
@@ -154,10 +154,9 @@ def load(text: bytes, path: str = "") -> RulesConfig:
 
 def load_file(path: str) -> RulesConfig:
     try:
-        with open(path, "rb") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise RulesConfigError(f"open {path}: {(e.strerror or 'error').lower()}") from None
+        text = read_file(path)
+    except YamlError as e:
+        raise RulesConfigError(str(e)) from None
     return load(text, path)
 
 

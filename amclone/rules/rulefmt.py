@@ -28,7 +28,7 @@ from typing import Any
 from amclone.labels.labelset import is_valid_name
 from amclone.rules import exprcheck
 from amclone.rules.decode import Decoder, Duration, Int, RawNode, Slice, Str, StrMap, Struct
-from amclone.rules.yamlv3 import ALIAS, SCALAR, Node, YamlError
+from amclone.rules.yamlv3 import ALIAS, SCALAR, Node, YamlError, read_file
 from amclone.rules.yamlv3 import parse as parse_yaml
 from amclone.template.gotmpl.builtins import BUILTINS
 from amclone.template.gotmpl.parser import TemplateError
@@ -152,20 +152,11 @@ def parse(content: bytes, extensions: bool = False) -> tuple[RuleGroups | None, 
 def parse_file(path: str, extensions: bool = False) -> tuple[RuleGroups | None, list[str]]:
     """``rulefmt.ParseFile``: every error is prefixed with the path as given."""
     try:
-        with open(path, "rb") as fh:
-            content = fh.read()
-    except OSError as e:
-        return None, [f"{path}: open {path}: {_os_reason(e)}"]
+        content = read_file(path)
+    except YamlError as e:
+        return None, [f"{path}: {e}"]
     groups, errs = parse(content, extensions)
     return groups, [f"{path}: {e}" for e in errs]
-
-
-def _os_reason(e: OSError) -> str:
-    """Go's syscall error words for the usual cases."""
-    import errno
-
-    return {errno.ENOENT: "no such file or directory", errno.EACCES: "permission denied",
-            errno.EISDIR: "is a directory"}.get(e.errno or 0, (e.strerror or "error").lower())
 
 
 def validate(groups: RuleGroups, nodes: tuple[Node, ...], extensions: bool = False) -> list[str]:

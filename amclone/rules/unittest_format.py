@@ -26,7 +26,7 @@ from amclone.compat.goquote import quote
 from amclone.rules.config import valid_glob
 from amclone.rules.decode import Decoder, Duration, Float, Slice, Str, StrMap, Struct
 from amclone.rules.seriesnotation import NotationError, parse_metric, parse_series
-from amclone.rules.yamlv3 import Node, YamlError
+from amclone.rules.yamlv3 import Node, YamlError, read_file
 from amclone.rules.yamlv3 import parse as parse_yaml
 
 DEFAULT_EVALUATION_INTERVAL = 60_000_000_000
@@ -181,8 +181,7 @@ def parse(content: bytes, path: str) -> UnitTestFile:
 
 def load_file(path: str) -> UnitTestFile:
     try:
-        with open(path, "rb") as fh:
-            content = fh.read()
-    except OSError as e:
-        raise UnitTestFormatError(f"open {path}: {(e.strerror or 'error').lower()}") from None
+        content = read_file(path)
+    except YamlError as e:
+        raise UnitTestFormatError(str(e)) from None
     return parse(content, path)

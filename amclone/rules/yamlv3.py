@@ -70,6 +70,19 @@ def _syntax_error(e: yaml.YAMLError) -> YamlError:
     return YamlError(f"yaml: {where}{e.problem or 'unknown problem parsing YAML content'}")
 
 
+def read_file(path: str) -> bytes:
+    """A document's bytes; an unreadable file raises `YamlError` with Go's ``os.ReadFile`` text."""
+    import errno
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as e:
+        reason = {errno.ENOENT: "no such file or directory", errno.EACCES: "permission denied",
+                  errno.EISDIR: "is a directory"}.get(e.errno or 0, (e.strerror or "error").lower())
+        raise YamlError(f"open {path}: {reason}") from None
+
+
 def parse(data: bytes) -> Node | None:
     """The first document of `data` (None when there is none); raises `YamlError`.
 
