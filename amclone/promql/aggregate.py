@@ -24,6 +24,8 @@ from amclone.promql.value import (
     Sample,
     Vector,
     format_float,
+    format_g,
+    invalid_quantile,
     kahan_mean,
     quantile_of,
     valid_label_name,
@@ -68,11 +70,8 @@ class AggregateNode(Node):
         vec: Vector = self.expr.eval(ctx, t)
         if op in _K_OPS:
             return self._k(ctx, param, vec)
-        if op == "quantile":
-            if param != param:
-                ctx.warn("PromQL warning: quantile value should be between 0 and 1, got NaN")
-            elif param < 0 or param > 1:
-                ctx.warn(f"PromQL warning: quantile value should be between 0 and 1, got {_g(param)}")
+        if op == "quantile" and (param != param or param < 0 or param > 1):
+            ctx.warn(invalid_quantile(param))
         keys = self._keys
         key = self._key
         values: dict[Labels, list[float]] = {}
@@ -115,10 +114,10 @@ class AggregateNode(Node):
             if param != param:
                 raise EvalError("Ratio value is NaN")
             if param > 1:
-                ctx.warn(f"PromQL warning: ratio value should be between -1 and 1, got {_g(param)}, capping to 1")
+                ctx.warn(f"PromQL warning: ratio value should be between -1 and 1, got {format_g(param)}, capping to 1")
                 param = 1.0
             elif param < -1:
-                ctx.warn(f"PromQL warning: ratio value should be between -1 and 1, got {_g(param)}, capping to -1")
+                ctx.warn(f"PromQL warning: ratio value should be between -1 and 1, got {format_g(param)}, capping to -1")
                 param = -1.0
             return [s for s in vec if ratio_keeps(param, s.labels)]
         if param != param:
@@ -126,7 +125,7 @@ class AggregateNode(Node):
         if param < 1:
             return []
         if param >= 9.223372036854775807e18:
-            raise EvalError(f"Scalar value {_g(param)} overflows int64")
+            raise EvalError(f"Scalar value {format_g(param)} overflows int64")
         k = min(int(param), len(vec))
         groups: dict[Labels, list[tuple[int, Sample]]] = {}
         key = self._key
@@ -202,22 +201,6 @@ def _aggregate(op: str, values: list[float], param: Any) -> float:
     if op == "quantile":
         return quantile_of(float(param), values)
     raise EvalError(f"unknown aggregation {op}")
-
-
-def _g(v: float) -> str:
-    """Go's ``%g`` for the values that appear in warnings."""
-    if v != v:
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    s = repr(v)
-    s = s.removesuffix(".0")
-    if "e" in s:
-        mant, exp = s.split("e")
-        sign = exp[0] if exp[0] in "+-" else "+"
-        digits = exp.lstrip("+-").rjust(2, "0")
-        s = f"{mant}e{sign}{digits}"
-    return s
 
 
 def _quote(s: str) -> str:

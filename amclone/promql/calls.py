@@ -13,7 +13,7 @@ from amclone.promql.context import EvalContext
 from amclone.promql.functions_range import KEEPS_NAME, RangeFn, _extrapolated, counter_resets
 from amclone.promql.functions_vector import VectorImpl
 from amclone.promql.nodes import MatrixSelectorNode, Node, SubqueryNode
-from amclone.promql.value import NAME, Sample, Vector, get_label
+from amclone.promql.value import NAME, Sample, Vector, get_label, invalid_quantile
 from amclone.tsdb.matchers import MatchOp
 from amclone.tsdb.series import Labels
 
@@ -53,9 +53,7 @@ class RangeCallNode(Node):
         if self.name == "quantile_over_time" and matrix_nonempty(matrix, ctx, t):
             q = args[0]
             if q != q or q < 0 or q > 1:
-                from amclone.promql.aggregate import _g
-
-                ctx.warn(f"PromQL warning: quantile value should be between 0 and 1, got {_g(q)}")
+                ctx.warn(invalid_quantile(q))
         fn = self.fn
         keeps = self.keeps_name
         out: Vector = []

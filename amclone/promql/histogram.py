@@ -14,7 +14,7 @@ import math
 
 from amclone.promql.context import EvalContext
 from amclone.promql.mathfuncs import go_parse_float
-from amclone.promql.value import NAME, Sample, Vector, get_label
+from amclone.promql.value import NAME, Sample, Vector, get_label, invalid_quantile
 from amclone.tsdb.series import Labels
 
 _SMALL_DELTA = 1e-12
@@ -124,7 +124,7 @@ def bucket_quantile(q: float, raw: list[list[float]]) -> tuple[float, bool]:
 
 def histogram_quantile(ctx: EvalContext, q: float, vec: Vector) -> Vector:
     if q != q or q < 0 or q > 1:
-        ctx.warn(f"PromQL warning: quantile value should be between 0 and 1, got {_g(q)}")
+        ctx.warn(invalid_quantile(q))
     out: Vector = []
     for key, buckets in _group(ctx, vec).values():
         value, forced = bucket_quantile(q, buckets)
@@ -181,9 +181,3 @@ def bucket_fraction(lower: float, upper: float, raw: list[list[float]]) -> float
 def histogram_fraction(ctx: EvalContext, lower: float, upper: float, vec: Vector) -> Vector:
     return [Sample(key, bucket_fraction(lower, upper, buckets), True)
             for key, buckets in _group(ctx, vec).values()]
-
-
-def _g(v: float) -> str:
-    from amclone.promql.aggregate import _g as g
-
-    return g(v)

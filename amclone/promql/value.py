@@ -161,3 +161,24 @@ def quantile_of(q: float, values: Sequence[float]) -> float:
 
 def _nan_first(v: float) -> tuple[int, float]:
     return (0, 0.0) if v != v else (1, v)
+
+
+def format_g(v: float) -> str:
+    """Go's ``%g`` for the values that appear in warnings."""
+    if v != v:
+        return "NaN"
+    if math.isinf(v):
+        return "+Inf" if v > 0 else "-Inf"
+    s = repr(v)
+    s = s.removesuffix(".0")
+    if "e" in s:
+        mant, exp = s.split("e")
+        sign = exp[0] if exp[0] in "+-" else "+"
+        digits = exp.lstrip("+-").rjust(2, "0")
+        s = f"{mant}e{sign}{digits}"
+    return s
+
+
+def invalid_quantile(q: float) -> str:
+    """Prometheus's warning for a quantile outside [0, 1] (quantile, *_over_time, histogram_quantile)."""
+    return f"PromQL warning: quantile value should be between 0 and 1, got {format_g(q)}"
