@@ -202,10 +202,11 @@ def _eval_args(args: tuple[Any, ...]) -> str:
 _HTML = {"\0": "\ufffd", '"': "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
+_HTML_TT = {ord(k): v for k, v in _HTML.items()}
+
+
 def html_escape_string(s: str) -> str:
-    if not any(c in s for c in "\0\"'&<>"):
-        return s
-    return "".join(_HTML.get(c, c) for c in s)
+    return s.translate(_HTML_TT)
 
 
 def html(*args: Any) -> str:

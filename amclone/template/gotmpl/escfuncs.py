@@ -37,10 +37,14 @@ def _stringify(args: tuple[Any, ...]) -> tuple[str, bool]:
     return sprint([a for a in args if a is not None]), False
 
 
+_TRANSLATE: dict[int, dict[int, str]] = {}
+
+
 def _replace(s: str, table: dict[str, str]) -> str:
-    if not any(c in table for c in s):
-        return s
-    return "".join(table.get(c, c) for c in s)
+    tt = _TRANSLATE.get(id(table))
+    if tt is None:
+        tt = _TRANSLATE[id(table)] = {ord(k): v for k, v in table.items()}
+    return s.translate(tt)
 
 
 _TAG = re.compile(r"<[^>]*>?")
