@@ -49,7 +49,7 @@ def test_random_requests(pair: tuple[Server, Server]) -> None:
     am, ours = pair
     rng = random.Random(SEED)
     failures = []
-    for i in range(400):
+    for i in range(1000):
         method = rng.choice(METHODS)
         path = _path(rng) + rng.choice(QUERIES)
         if path.rstrip("?").endswith("/-/reload") or "reload" in path:
@@ -113,7 +113,7 @@ def test_random_bodies(pair: tuple[Server, Server]) -> None:
     am, ours = pair
     rng = random.Random(SEED + 1)
     failures = []
-    for i in range(300):
+    for i in range(600):
         if i % 2:
             path, body = "/api/v2/alerts", json.dumps([_alert_like(rng) for _ in range(rng.randint(1, 3))])
         else:
