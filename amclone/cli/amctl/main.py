@@ -43,7 +43,7 @@ def version_text() -> str:
             f"  go version:       python{sys.version.split()[0]}\n  platform:         linux/amd64")
 
 
-def build_app() -> App:
+def build_app(argv: Sequence[str] = ("check",)) -> App:
     app = App(APP_NAME, helptext.ROOT)
     app.flag("date.format", "Format of date output", default=["2006-01-02 15:04:05 MST"])
     app.flag("verbose", "Verbose running information", kind="bool", short="v")
@@ -64,7 +64,8 @@ def build_app() -> App:
     cmd_alert.register(app)
     cmd_silence.register(app)
     cmd_config.register(app)
-    _register_extras(app)
+    if "check" in argv:  # promtool's rule checker is heavy to import; only when asked for
+        _register_extras(app)
     for path in (["alert"], ["silence"], ["config", "show"], ["cluster", "show"]):
         node: Command | None = app
         for name in path:
@@ -184,7 +185,7 @@ def _help(app: App, env: Env, args: list[str]) -> Exit:
 
 
 def run(argv: list[str], env: Env) -> int:
-    app = build_app()
+    app = build_app(argv)
     flags = read_config_files(env)
     ctx, err = parse(app, argv)
     if err is not None:
