@@ -269,14 +269,29 @@ _JSON_CONTEXT = {
 
 def _json_error(text: str, e: json.JSONDecodeError) -> str:
     """encoding/json's syntax error texts for the common cases."""
+    if text.startswith("\ufeff"):
+        # Go reads bytes: a UTF-8 byte order mark starts with 0xEF, shown as the rune U+00EF.
+        return "invalid character 'ï' looking for beginning of value"
     if e.pos >= len(text.rstrip()):
         return "unexpected end of JSON input"
     c = text[e.pos]
-    qc = "'\\''" if c == "'" else ("'\"'" if c == '"' else "'" + _go_quote(c)[1:-1] + "'")
+    if e.msg == "Invalid \\escape" and e.pos + 1 < len(text):
+        c = text[e.pos + 1]
+        return f"invalid character {_quote_char(c)} in string escape code"
+    qc = _quote_char(c)
     ctx = _JSON_CONTEXT.get(e.msg)
     if ctx is None:
         ctx = "after object key:value pair" if e.msg == "Expecting ',' delimiter" else "in string literal"
     return f"invalid character {qc} {ctx}"
+
+
+def _quote_char(c: str) -> str:
+    """encoding/json's quoteChar."""
+    if c == "'":
+        return "'\\''"
+    if c == '"':
+        return "'\"'"
+    return "'" + _go_quote(c)[1:-1] + "'"
 
 
 def _go_quote(s: str) -> str:

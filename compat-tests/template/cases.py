@@ -456,3 +456,5 @@ ALL += [(f"pf-{i}", t, {}) for i, t in enumerate([
 ALL += [(f"d2-{name}", "{{ .Receiver }}{{ .Status }}{{ len .Alerts }}", {"data": f"bad/{name}.json"})
         for name in ("alerts-object", "alert-number", "alert-null", "grouplabels-array", "string", "null",
                      "case-insensitive")]
+ALL += [(f"d3-{name}", "{{ .Receiver }}", {"data": f"bad/{name}.json"})
+        for name in ("bom", "trailing-comma", "missing-colon", "extra", "bad-escape")]
