@@ -118,6 +118,8 @@ def from_globs(*patterns: str, funcs: dict[str, Func] | None = None, later_funcs
         for path in glob_files(pattern):
             try:
                 content = Path(path).read_text(errors="surrogateescape")
+            except IsADirectoryError:
+                raise TemplateError(f"read {path}: is a directory") from None  # os.ReadFile's wording
             except OSError as e:
                 raise TemplateError(f"open {path}: {os.strerror(e.errno or 0).lower()}") from None
             name = os.path.basename(path)

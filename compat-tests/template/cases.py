@@ -458,3 +458,4 @@ ALL += [(f"d2-{name}", "{{ .Receiver }}{{ .Status }}{{ len .Alerts }}", {"data":
                      "case-insensitive")]
 ALL += [(f"d3-{name}", "{{ .Receiver }}", {"data": f"bad/{name}.json"})
         for name in ("bom", "trailing-comma", "missing-colon", "extra", "bad-escape")]
+ALL += [("p-glob-directory", "x", {"globs": ["fixtures/dir/*"]})]
