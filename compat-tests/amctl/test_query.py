@@ -152,3 +152,5 @@ def test_unreachable_server(tools: Tools) -> None:
     for args in (["config"], ["alert"], ["silence"], ["silence", "expire", "x"], ["cluster"],
                  ["config", "routes"], ["config", "routes", "test", "a=b"]):
         tools.same(*args)
+    tools.url = "http://nosuchhost.invalid:9093"
+    tools.same("silence", "add", "x", "-c", "y")

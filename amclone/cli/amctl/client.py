@@ -177,8 +177,21 @@ class Client:
                 addr = host
             return f"dial tcp {addr}:{port}: connect: connection refused"
         if isinstance(reason, socket.gaierror):
-            return f"dial tcp: lookup {host}: no such host"
+            return f"dial tcp: lookup {host} on {_nameserver()}: no such host"
         return str(reason)
+
+
+def _nameserver() -> str:
+    """The resolver Go's pure-Go DNS client names in lookup errors: resolv.conf's first."""
+    try:
+        with open("/etc/resolv.conf", encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] == "nameserver":
+                    return f"[{parts[1]}]:53" if ":" in parts[1] else f"{parts[1]}:53"
+    except OSError:
+        pass
+    return "127.0.0.1:53"
 
 
 def _go_value(v: Any) -> str:
