@@ -208,7 +208,7 @@ class HttpServer:
             resp.headers["Allow"] = allow
             return resp
         try:
-            if swagger.has_body(request):
+            if await swagger.has_body(request):
                 swagger.check_content_type(request)
             out: web.StreamResponse = await handler(request, params)
             return out

@@ -109,10 +109,13 @@ def _canonical(h: str) -> str:
 # -- request checks -------------------------------------------------------------------------------
 
 
-def has_body(request: web.Request) -> bool:
+async def has_body(request: web.Request) -> bool:
+    """go-openapi runtime.HasBody: a positive Content-Length, or (chunked) a first byte to peek."""
     if request.content_length is not None:
         return request.content_length > 0
-    return request.body_exists
+    if not request.body_exists:
+        return False
+    return len(await request.read()) > 0  # read() keeps the body for the handler
 
 
 def check_content_type(request: web.Request) -> None:
@@ -245,7 +248,7 @@ POSTABLE_SILENCE = GoType("struct", "models.PostableSilence", parts=(_SILENCE_AO
 
 async def read_body(request: web.Request, name: str, t: GoType) -> Any:
     """Bind a body parameter: missing -> 602, undecodable -> 400 with Go's decoder text."""
-    if not has_body(request):
+    if not await has_body(request):
         raise required(name)
     body = await request.read()
     try:

@@ -69,11 +69,18 @@ class Server:
             if self.auth is not None and "Authorization" not in hdrs:
                 token = base64.b64encode(f"{self.auth[0]}:{self.auth[1]}".encode()).decode()
                 hdrs["Authorization"] = "Basic " + token
-            if data is not None and "Content-Length" not in hdrs:
+            chunked = hdrs.get("Transfer-Encoding") == "chunked"
+            if data is not None and "Content-Length" not in hdrs and not chunked:
                 hdrs["Content-Length"] = str(len(data))
             for k, v in hdrs.items():
                 conn.putheader(k, v)
-            conn.endheaders(data)
+            if chunked:
+                conn.endheaders()
+                payload = data or b""
+                conn.send((f"{len(payload):x}\r\n".encode() + payload + b"\r\n") if payload else b"")
+                conn.send(b"0\r\n\r\n")
+            else:
+                conn.endheaders(data)
             resp = conn.getresponse()
             got: dict[str, list[str]] = {}
             for k, v in resp.getheaders():

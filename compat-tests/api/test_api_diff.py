@@ -380,6 +380,12 @@ def test_transport_edges(pair: tuple[Server, Server]) -> None:
     check(pair, "POST", "/api/v2/alerts", "[]", {"Content-Type": "application/json", "Accept": "text/plain"})
     check(pair, "POST", "/api/v2/alerts", "[]", {"Content-Type": "application/json", "Accept": "*/*"})
     check(pair, "HEAD", "/api/v2/status")
+    chunked = {"Transfer-Encoding": "chunked"}
+    check(pair, "POST", "/api/v2/alerts", "", {**chunked, "Content-Type": "application/json"})
+    check(pair, "POST", "/api/v2/alerts", "", {**chunked, "Content-Type": "text/plain"})
+    check(pair, "POST", "/api/v2/alerts", '[{"labels":{"chunked":"yes"}}]', {**chunked, **JSON})
+    check(pair, "GET", "/api/v2/receivers", "", {**chunked, "Content-Type": "text/plain"})
+    check(pair, "POST", "/api/v2/alerts", '[{"labels":{"gz":"no"}}]', {**JSON, "Content-Encoding": "gzip"})
     check(pair, "GET", "/api/v2/alerts?" + "filter=a%3Db&" * 200)
     check(pair, "POST", "/api/v2/alerts", json.dumps([{"labels": {"alertname": f"Bulk{i}"}} for i in range(2000)]),
           JSON)
