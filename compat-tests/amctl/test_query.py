@@ -154,3 +154,8 @@ def test_unreachable_server(tools: Tools) -> None:
         tools.same(*args)
     tools.url = "http://nosuchhost.invalid:9093"
     tools.same("silence", "add", "x", "-c", "y")
+
+
+def test_https_to_plain_http_server(t: Tools) -> None:
+    t.url = t.url.replace("http://", "https://")
+    t.same("config")

@@ -176,6 +176,11 @@ class Client:
             except (OSError, ValueError):
                 addr = host
             return f"dial tcp {addr}:{port}: connect: connection refused"
+        if isinstance(reason, ssl.SSLError):
+            if "WRONG_VERSION_NUMBER" in str(reason):
+                return "http: server gave HTTP response to HTTPS client"
+            if "CERTIFICATE_VERIFY_FAILED" in str(reason):
+                return "x509: certificate signed by unknown authority"
         if isinstance(reason, socket.gaierror):
             return f"dial tcp: lookup {host} on {_nameserver()}: no such host"
         return str(reason)
