@@ -7,6 +7,7 @@ defaults itself, as upstream amtool does. Both results are (exit status, stdout,
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -55,11 +56,12 @@ def amctl_inproc(text: str, globs: list[str] | None = None, kind: str = "text",
     from amclone.cli.amctl.env import ActionError
     from amclone.cli.amctl.template_render import run
 
-    # amtool runs in this directory; relative globs mean the same files for both.
-    glist = [g if g.startswith("/") else str(HERE / g) for g in globs or []]
+    # amtool runs in this directory; relative globs mean the same files (and messages) for both.
+    glist = list(globs or [])
     out = io.StringIO()
     try:
-        run(globs=glist, text=text, kind=kind, data_file=str(DATA / data) if data else None, out=out)
+        with contextlib.chdir(HERE):
+            run(globs=glist, text=text, kind=kind, data_file=str(DATA / data) if data else None, out=out)
     except ActionError as e:
         return Result(1, "", f"amtool: error: {e}\n\n")
     return Result(0, out.getvalue(), "")
