@@ -13,7 +13,6 @@ the notification wait by peer position, silence and nflog replication).
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 from amclone.tsdb import Head
 from amclone.tsdb import metrics as tsdb_metrics
 
-log = logging.getLogger("amclone.app")
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,6 @@ class App:
         self.template: Template | None = None
         self._reload_lock = asyncio.Lock()
         self._stop = asyncio.Event()
-        self._started = False
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -169,9 +166,7 @@ class App:
         await self.alerts.start()
 
     async def listen(self) -> list[str]:
-        bound = await self.http.start(list(self.opts.listen_addresses), self.opts.systemd_socket)
-        self._started = True
-        return bound
+        return await self.http.start(list(self.opts.listen_addresses), self.opts.systemd_socket)
 
     async def run(self) -> None:
         """Serve until `request_stop`; maintenance runs beside it."""
