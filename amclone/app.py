@@ -39,7 +39,6 @@ from amclone.tsdb import Head
 from amclone.tsdb import metrics as tsdb_metrics
 
 
-
 @dataclass(frozen=True)
 class ClusterOptions:
     listen_address: str = ""
