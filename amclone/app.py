@@ -29,6 +29,7 @@ from amclone.config.coordinator import Coordinator
 from amclone.config.marshal import marshal_yaml
 from amclone.dispatch.route import Route
 from amclone.dispatch.system import NotificationSystem
+from amclone.notify.integrations import factories as integration_factories
 from amclone.ingest.handler import make_write_handler
 from amclone.nflog import NotificationLog
 from amclone.promql import Engine
@@ -99,7 +100,8 @@ class App:
         # SEAM: the gossip peer (wait function, peer position) once clustering exists.
         self.notifications = NotificationSystem(
             clock=self.clock, store=self.alerts, marker=self.marker, silencer=self.silencer,
-            nflog=self.nflog, external_url=opts.external_url, registry=self.registry)
+            nflog=self.nflog, external_url=opts.external_url, registry=self.registry,
+            factories=integration_factories(lambda: self.template, opts.external_url, self.clock))
         self.coordinator = Coordinator(opts.config_file, registry=self.registry, clock=self.clock)
         self.coordinator.subscribe(self._apply)
         self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,

@@ -15,7 +15,7 @@ import base64
 import ssl
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
@@ -76,6 +76,7 @@ def ssl_context(tls: Any) -> ssl.SSLContext | bool:
 class HttpResult:
     status: int
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-cased names
 
 
 class HttpClient:
@@ -162,7 +163,14 @@ class HttpClient:
                    headers: Mapping[str, str] | None = None) -> HttpResult:
         """POST with 0.25's User-Agent, following redirects as Go's client does when asked;
         transport errors raise (``aiohttp.ClientError``, OSError)."""
-        h = {"User-Agent": USER_AGENT, "Content-Type": content_type}
+        return await self.request("POST", url, body, content_type, headers)
+
+    async def request(self, method: str, url: str, body: bytes, content_type: str | None = "application/json",
+                      headers: Mapping[str, str] | None = None) -> HttpResult:
+        """Any method (opsgenie PUTs, wechat GETs its token); no Content-Type when None."""
+        h = {"User-Agent": USER_AGENT}
+        if content_type is not None:
+            h["Content-Type"] = content_type
         auth = await self._auth_header()
         if auth is not None:
             h["Authorization"] = auth
@@ -173,16 +181,15 @@ class HttpClient:
             if userinfo is not None:
                 h["Authorization"] = userinfo
         if self._proxy is not None:
-            return await self._post_aiohttp(url, body, h)
+            return await self._post_aiohttp(method, url, body, h)
         if self._pool is None:
             self._pool = wire.Pool(self._ssl, self._server_name, MAX_CONNS_PER_HOST)
-        method = "POST"
         host = urlsplit(url).hostname
         for _ in range(MAX_REDIRECTS + 1):
             resp = await self._pool.request(method, url, h, body)
             location = resp.headers.get("location")
             if not self._follow or resp.status not in _REDIRECTS or not location:
-                return HttpResult(resp.status, resp.body)
+                return HttpResult(resp.status, resp.body, resp.headers)
             url = urljoin(url, location)
             if resp.status in (301, 302, 303):
                 method, body = "GET", b""
@@ -191,14 +198,14 @@ class HttpClient:
                 h.pop("Authorization", None)  # Go drops credentials for another host
         raise OSError(f"stopped after {MAX_REDIRECTS} redirects")
 
-    async def _post_aiohttp(self, url: str, body: bytes, h: dict[str, str]) -> HttpResult:
+    async def _post_aiohttp(self, method: str, url: str, body: bytes, h: dict[str, str]) -> HttpResult:
         sess = self._get_session()
         kwargs: dict[str, Any] = {}
         if self._server_name:
             kwargs["server_hostname"] = self._server_name
-        async with sess.post(url, data=body, headers=h, allow_redirects=self._follow, proxy=self._proxy,
-                             proxy_headers=self._proxy_headers, **kwargs) as resp:
-            return HttpResult(resp.status, await resp.read())
+        async with sess.request(method, url, data=body, headers=h, allow_redirects=self._follow,
+                                proxy=self._proxy, proxy_headers=self._proxy_headers, **kwargs) as resp:
+            return HttpResult(resp.status, await resp.read(), {k.lower(): v for k, v in resp.headers.items()})
 
 
 def _url_basic_auth(url: str) -> str | None:

@@ -44,6 +44,10 @@ INTEGRATION_ORDER = (
     ("opsgenie_configs", "opsgenie"), ("wechat_configs", "wechat"), ("slack_configs", "slack"),
     ("victorops_configs", "victorops"), ("pushover_configs", "pushover"), ("sns_configs", "sns"),
     ("telegram_configs", "telegram"), ("discord_configs", "discord"), ("webex_configs", "webex"),
+    # added after 0.25 (extended schema only), in newer Alertmanager's order
+    ("msteams_configs", "msteams"), ("msteamsv2_configs", "msteamsv2"), ("jira_configs", "jira"),
+    ("incidentio_configs", "incidentio"), ("rocketchat_configs", "rocketchat"),
+    ("mattermost_configs", "mattermost"),
 )
 
 
