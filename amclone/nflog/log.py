@@ -32,6 +32,8 @@ __all__ = ["DEFAULT_RETENTION", "NflogMetrics", "NotificationLog", "QueryError"]
 log = logging.getLogger("amclone.nflog")
 
 DEFAULT_RETENTION = 120 * 3600 * NS_PER_SECOND  # --data.retention
+# client_golang's DefBuckets (prometheus_client's defaults add .075, .75 and 7.5)
+GO_DEF_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
 class QueryError(Exception):
@@ -54,7 +56,8 @@ class NflogMetrics:
         self.query_errors = Counter("alertmanager_nflog_query_errors",
                                     "Number notification log received queries that failed.", registry=r)
         self.query_duration = Histogram("alertmanager_nflog_query_duration_seconds",
-                                        "Duration of notification log query evaluation.", registry=r)
+                                        "Duration of notification log query evaluation.", buckets=GO_DEF_BUCKETS,
+                                        registry=r)
         self.propagated = Counter("alertmanager_nflog_gossip_messages_propagated",
                                   "Number of received gossip messages that have been further gossiped.",
                                   registry=r)
