@@ -29,9 +29,9 @@ from amclone.config.coordinator import Coordinator
 from amclone.config.marshal import marshal_yaml
 from amclone.dispatch.route import Route
 from amclone.dispatch.system import NotificationSystem
-from amclone.notify.integrations import factories as integration_factories
 from amclone.ingest.handler import make_write_handler
 from amclone.nflog import NotificationLog
+from amclone.notify.integrations import factories as integration_factories
 from amclone.promql import Engine
 from amclone.silence import Silencer, Silences, SnapshotFile
 from amclone.template import Template, TemplateError, from_globs

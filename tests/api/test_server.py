@@ -26,7 +26,7 @@ async def test_health_and_metrics(app_factory: AppFactory) -> None:
     assert status == 200 and headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
     text = body.decode()
     assert 'alertmanager_build_info{branch="amclone"' in text
-    assert not re.search(r"^[a-z_]+_created[{ ]", text, re.M)  # no client_python *_created series
+    assert not re.search(r"^[a-z_]+_created[{ ]", text, re.MULTILINE)  # no client_python *_created series
     assert "alertmanager_receivers 2.0" in text and "alertmanager_integrations 0.0" in text
     assert 'alertmanager_http_request_duration_seconds_count{handler="/-/healthy",method="get"} 1.0' in text
     assert "Server" not in headers
