@@ -98,8 +98,8 @@ class RangeCallNode(Node):
         bisect = bisect_right
         range_s = range_ms / 1000
         for ms in matrix.selector.series(ctx):
+            ts, vs = ms.data  # before `closed`: see MemSeries._snapshot
             closed = ms.closed
-            ts, vs = ms.data
             if ms.stale_count or (closed and start < closed[-1].maxt):
                 tl, vl = ms.window(start, end)
                 loaded += len(tl)

@@ -189,6 +189,16 @@ class MemSeries:
             return None
         return st, v
 
+    def _snapshot(self) -> tuple[array[int], array[float], list[Chunk]]:
+        """The plain arrays and the chunks before them, consistent while a chunk is being packed:
+        ``data`` is read first, and a chunk that still overlaps those arrays is left out (the
+        packer publishes the chunk, then the shortened arrays)."""
+        ts, vs = self.data
+        closed = self.closed
+        if closed and ts and closed[-1].maxt >= ts[0]:
+            closed = [c for c in closed if c.maxt < ts[0]]
+        return ts, vs, closed
+
     def _last_packed(self, t: int) -> tuple[int, float] | None:
         for c in reversed(self.closed):
             if c.mint <= t:
@@ -201,8 +211,7 @@ class MemSeries:
         """Samples in ``(mint, maxt]`` without stale markers (range selectors are left-open).
 
         Returns array slices (one C-level copy, no per-sample objects) unless markers had to go."""
-        closed = self.closed
-        ts, vs = self.data
+        ts, vs, closed = self._snapshot()
         if closed and mint < closed[-1].maxt:
             return self._window_packed(closed, ts, vs, mint, maxt)
         lo = bisect_right(ts, mint)

@@ -97,6 +97,10 @@ def test_queries_while_appending_in_another_thread() -> None:
         for k in range(300):
             for p in plans:
                 p.instant((k + 1) * 60_000)
+            for s in h.select_all([SeriesMatcher("__name__", MatchOp.EQUAL, "c_total")])[:3]:
+                ts, vs = s.window(-1, 1 << 62)  # never a sample twice or missing while packing
+                assert list(ts) == sorted(set(ts)) and list(vs) == [float(t) for t in ts]
+                assert len(ts) == 0 or ts[-1] - ts[0] == 15_000 * (len(ts) - 1)
     except BaseException as exc:  # noqa: BLE001 - reported below
         errors.append(exc)
     finally:
