@@ -7,7 +7,6 @@ panics), and it accepts a few things Prometheus 3 does not (``or`` inside select
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import timedelta
 from functools import lru_cache
@@ -184,7 +183,4 @@ def _binary(node: Any, fixes: dict[str, str]) -> ast.Binary:
         matching = ast.VectorMatching(card, on, labels, include)
     if op in ast.COMPARISON_OPS and lhs.type == ast.SCALAR and rhs.type == ast.SCALAR and not return_bool:
         raise ParseError("comparisons between scalars must use BOOL modifier")
-    if isinstance(lhs, ast.NumberLiteral) and isinstance(rhs, ast.NumberLiteral) and op == "^":
-        pass  # evaluated at run time like any other scalar op
-    _ = math  # keep import for future constant folding
     return ast.Binary(op, lhs, rhs, return_bool, matching)
