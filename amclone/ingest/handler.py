@@ -4,7 +4,7 @@
 Prometheus 3: 204 on success, 400 for bad bodies and refused samples, 413 over the size limit,
 415 for unknown messages or compressions, 405 for other methods; 2.0 answers carry the
 ``X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written`` headers. Decoding runs in
-a worker thread so a large request does not stall the event loop.
+a worker thread: the event loop also serves the Alertmanager API, which must not wait.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def make_write_handler(head: Head, max_body_bytes: int = MAX_DECODED_SIZE,
             return _text(413, f"request body exceeds the {max_body_bytes} bytes limit")
         if not body:
             return _text(400, "snappy: corrupt input")
-        if len(body) < 64 * 1024:
+        if len(body) < 4096:  # tiny: not worth a thread hop; larger ones must not stall the loop
             return process(msg, body)
         return await asyncio.to_thread(process, msg, body)
 
