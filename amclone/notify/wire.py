@@ -45,8 +45,8 @@ class _Conn:
     def close(self) -> None:
         try:
             self.writer.close()
-        except Exception:
-            pass
+        except (OSError, RuntimeError):  # already closed, or the loop is gone
+            return
 
 
 class Pool:
@@ -73,9 +73,14 @@ class Pool:
         key = (scheme, host, port)
         target = (u.path or "/") + (f"?{u.query}" if u.query else "")
         host_header = u.netloc.rsplit("@", 1)[-1]
+        # Go's order: Host, User-Agent, Content-Length, then the other headers sorted by name.
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}"]
-        lines += [f"{k}: {v}" for k, v in headers.items()]
-        lines.append(f"Content-Length: {len(body)}")
+        agent = headers.get("User-Agent")
+        if agent is not None:
+            lines.append(f"User-Agent: {agent}")
+        if body or method not in ("GET", "HEAD"):
+            lines.append(f"Content-Length: {len(body)}")
+        lines += [f"{k}: {headers[k]}" for k in sorted(headers) if k != "User-Agent"]
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         slot = self._slots.get(key)
         if slot is None:

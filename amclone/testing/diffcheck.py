@@ -1,7 +1,8 @@
 """Comparing what two servers delivered (and showed in their API) during one scenario.
 
 Deliveries are matched one to one, order-free (concurrent groups may arrive in any order): the
-same path, the same body and arrival within `tolerance` seconds. Bodies must be byte-identical,
+same path, the same body and arrival within `tolerance` seconds; then their request headers
+(names, order and values) must agree too. Bodies must be byte-identical,
 except that timestamps the server chose itself (``startsAt`` of an alert posted without one) may
 differ by less than `tolerance`; such matches are counted separately so a report can say how
 many bodies were byte-identical.
@@ -61,6 +62,17 @@ def _same_body(a: bytes, b: bytes, tol: float) -> tuple[bool, bool]:
         return False, False
 
 
+def _headers(d: Delivery, with_length: bool) -> list[tuple[str, str]]:
+    """Request headers in the order sent; Host (the port differs) left out, Content-Length's
+    value only compared when the bodies are byte-identical."""
+    out = []
+    for k, v in d.headers.items():
+        if k.lower() == "host":
+            continue
+        out.append((k, v if with_length or k.lower() != "content-length" else "*"))
+    return out
+
+
 def compare_deliveries(ref: Sequence[Delivery], ref_t0: float, got: Sequence[Delivery], got_t0: float,
                        tolerance: float = 0.5) -> DiffReport:
     report = DiffReport()
@@ -86,9 +98,12 @@ def compare_deliveries(ref: Sequence[Delivery], ref_t0: float, got: Sequence[Del
                                    f"{d.body[:300]!r}{hint}")
             continue
         i, identical = best
-        remaining.pop(i)
+        g = remaining.pop(i)
         report.matched += 1
         report.byte_identical += identical
+        if _headers(d, identical) != _headers(g, identical):
+            report.problems.append(f"delivery at +{rel:.2f}s to {d.path}: headers {_headers(g, identical)} "
+                                   f"instead of {_headers(d, identical)}")
     for g in remaining:
         report.problems.append(f"extra delivery at +{g.at - got_t0:.2f}s to {g.path}: {g.body[:300]!r}")
     return report

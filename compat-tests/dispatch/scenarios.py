@@ -208,6 +208,17 @@ SCENARIOS: list[Scenario] = [
              scripts={"/hook": (Reply(200, delay=12.0),)}),
     Scenario("several_webhook_configs", cfg(receivers=TWO_HOOKS, group_by="[]"), (
         post(0, al("A", ends=2.4), al("B"), al("C")),), 5.5),
+    Scenario("http_config_auth_headers", cfg(receivers="""
+  - name: hook
+    webhook_configs:
+      - url: {hook}/basic
+        http_config: {basic_auth: {username: user, password: "p@ss:w"}}
+      - url: {hook}/bearer
+        http_config: {bearer_token: tok3n}
+      - url: {hook}/authz
+        http_config: {authorization: {type: Token, credentials: abc}}
+      - url: "{hook}/query?x=1&y=%20"
+"""), (post(0, al("A")),), 3),
     Scenario("mute_and_active_time_intervals", cfg(TIMED_ROUTES, MULTI, INTERVALS), (
         post(0, al("A", route="muted"), al("B", route="active_never"), al("C", route="active_always"),
              al("D", route="none")),), 3),
