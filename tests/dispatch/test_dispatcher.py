@@ -201,3 +201,32 @@ async def test_metrics_groups_gauge() -> None:
 
 
 
+
+
+async def test_old_alert_joining_before_first_flush_triggers_it() -> None:
+    core = Core(BASE)
+    await core.start()
+    t0 = core.clock.now()
+    await core.post({"alertname": "A", "i": "1"})
+    await core.advance(5)
+    await core.post({"alertname": "A", "i": "2"}, starts=-60)
+    assert core.since(t0) == [(5.0, '{}:{alertname="A"}', ["A", "A"])]
+    await core.stop()
+
+
+async def test_empty_group_lingers_until_cleanup_and_is_rejoined_without_group_wait() -> None:
+    core = Core(BASE)
+    await core.start()
+    t0 = core.clock.now()
+    await core.advance(1)  # off the cleanup ticker's beat (every 30 s from the start)
+    await core.post({"alertname": "A"}, ends=100)
+    await core.advance(331)  # firing at 31 s, resolved at 331 s: the group is empty now
+    assert [t for t, _, _ in core.since(t0)] == [31.0, 331.0]
+    disp = core.system.dispatcher
+    assert disp is not None and disp.group_count() == 1  # next cleanup at 360 s
+    await core.post({"alertname": "A", "x": "again"})  # joins the empty group: no group_wait
+    await core.advance(300)
+    assert [t for t, _, _ in core.since(t0)] == [31.0, 331.0, 631.0]
+    await core.advance(600)  # resolved by its timeout, notified at the 931 s tick, then cleaned up
+    assert disp.group_count() == 0
+    await core.stop()
