@@ -209,7 +209,75 @@ def _rune_q(c: str) -> str:
     return "'\\''" if c == "'" else "'\\\\'" if c == "\\" else f"'{c}'"
 
 
+_RIGHT = re.compile(r"^unexpected right (parenthesis|bracket|brace) ['\"](.)['\"]$")
+_AFTER_BANG = re.compile(r"^unexpected character after ['\"]!['\"]( inside braces)?: ['\"](.)['\"]$")
+_UNTERMINATED = re.compile(r"^unterminated (?:quoted|raw) string ?(.?)$")
+
+
+def _unmatched_closer(text: str, closer: str) -> int | None:
+    """Offset of the first closing character with no opener before it."""
+    opener = {")": "(", "]": "[", "}": "{"}[closer]
+    mask, depth = code_mask(text), 0
+    for i, c in enumerate(text):
+        if not mask[i]:
+            continue
+        depth += (c == opener) - (c == closer)
+        if depth < 0:
+            return i
+    return None
+
+
+def _unterminated(text: str) -> int | None:
+    """Offset of the quote of a string literal that never ends."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" and c != "`" else 1
+            if j >= n:
+                return i
+            i = j + 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+        else:
+            i += 1
+    return None
+
+
+def _reword_lexer(text: str, msg: str) -> str | None:
+    """Lexer errors, whose position follows from the text: Prometheus puts a stray ``)`` one
+    past it and a stray ``]`` on it; a stray ``}`` is just an unexpected character there."""
+    m = _RIGHT.match(msg)
+    if m is not None:
+        kind, c = m.groups()
+        at = _unmatched_closer(text, c)
+        if at is not None:
+            if kind == "brace":
+                return f"{position(text, at)}: parse error: unexpected character: {_rune_q(c)}"
+            return f"{position(text, at + (kind == 'parenthesis'))}: parse error: unexpected right {kind} {_rune_q(c)}"
+    m = _AFTER_BANG.match(msg)
+    if m is not None:
+        mask = code_mask(text)
+        for i in range(len(text) - 1):
+            if mask[i] and text[i] == "!" and text[i + 1] == m.group(2):
+                return (f"{position(text, i)}: parse error: unexpected character after '!'{m.group(1) or ''}: "
+                        f"{_rune_q(m.group(2))}")
+    m = _UNTERMINATED.match(msg)
+    if m is not None:
+        at = _unterminated(text)
+        if at is not None:
+            what = "raw" if text[at] == "`" else "quoted"
+            return f"{position(text, at)}: parse error: unterminated {what} string"
+    return None
+
+
 def _reword(text: str, msg: str) -> str:
+    lexer = _reword_lexer(text, msg)
+    if lexer is not None:
+        return lexer
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
         mask = code_mask(text)

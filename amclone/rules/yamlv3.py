@@ -102,10 +102,33 @@ def _reparse_error(data: bytes, fallback: str) -> YamlError:
         for _ in yaml.parse(data or b"\n", Loader=yaml.CLoader):
             pass
     except yaml.YAMLError as e:
-        return _syntax_error(e)
+        return _syntax_error(_scanner_error_ahead(data, e) or e)
     except UnicodeDecodeError:
         return YamlError("yaml: invalid leading UTF-8 octet")
     return YamlError(fallback)
+
+
+# go-yaml v3's scanner keeps more tokens queued than libyaml (it needs them to place comments),
+# so a scanner error just past the token the parser rejects is reported instead. One token is
+# what matches promtool: 150 of 150 mutated corpus files with a syntax error (0 tokens: 139).
+_GO_LOOKAHEAD = 1
+
+
+def _scanner_error_ahead(data: bytes, e: yaml.YAMLError) -> yaml.YAMLError | None:
+    if isinstance(e, yaml.scanner.ScannerError) or not isinstance(e, yaml.MarkedYAMLError) or e.problem_mark is None:
+        return None
+    at, after = e.problem_mark.index, 0
+    try:
+        for tok in yaml.scan(data or b"\n", Loader=yaml.CLoader):
+            if tok.start_mark.index > at:
+                after += 1
+                if after > _GO_LOOKAHEAD:
+                    return None
+    except yaml.scanner.ScannerError as se:
+        return se
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _convert(n: v2.Node, done: dict[int, Node]) -> Node:
