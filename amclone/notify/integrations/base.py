@@ -14,7 +14,15 @@ from typing import Any, ClassVar
 
 from amclone.alerts import Alert
 from amclone.notify.http import HttpClient, HttpResult
-from amclone.notify.integrations.common import NotifyFailure, Rendered, Templater, TransportError, check, send, template_data
+from amclone.notify.integrations.common import (
+    NotifyFailure,
+    Rendered,
+    Templater,
+    TransportError,
+    check,
+    send,
+    template_data,
+)
 from amclone.notify.stage import NotifyContext
 from amclone.template import Template
 from amclone.timeutil import Clock

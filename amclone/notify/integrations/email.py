@@ -27,7 +27,13 @@ from amclone.compat.goquote import quote
 from amclone.config.receivers.email import with_notifier_headers
 from amclone.notify.http import ssl_context
 from amclone.notify.integrations import email_mime
-from amclone.notify.integrations.common import NotifyFailure, Templater, read_secret_file, secret, template_data
+from amclone.notify.integrations.common import (
+    NotifyFailure,
+    Templater,
+    read_secret_file,
+    secret,
+    template_data,
+)
 from amclone.notify.stage import NotifyContext
 from amclone.template import Template, TemplateError
 from amclone.timeutil import Clock
@@ -179,23 +185,23 @@ class EmailNotifier:
                                validate_certs=True, tls_context=_tls(c) if implicit else None,
                                local_hostname=c.hello or "localhost", timeout=None)
         try:
-            await smtp.connect(server_hostname=tls_server) if implicit else await smtp.connect()
+            await smtp.connect()  # implicit TLS verifies the smarthost name (tls_config.server_name: STARTTLS only)
         except (aiosmtplib.SMTPException, OSError) as e:
             what = "establish TLS connection to server" if implicit else "establish connection to server"
             return True, NotifyFailure(f"{what}: {e}", retry=True)
         tls = implicit
         try:
             try:
-                await smtp.ehlo(c.hello or "localhost")
+                await smtp.ehlo(hostname=c.hello or "localhost")
             except aiosmtplib.SMTPHeloError:
-                await smtp.helo(c.hello or "localhost")
+                await smtp.helo(hostname=c.hello or "localhost")
             if c.require_tls is None or c.require_tls:
                 if not smtp.supports_extension("starttls"):
                     return True, NotifyFailure(f"'require_tls' is true (default) but {quote(str(c.smarthost))} "
                                                "does not advertise the STARTTLS extension", retry=True)
                 try:
                     await smtp.starttls(tls_context=_tls(c), server_hostname=tls_server)
-                    await smtp.ehlo(c.hello or "localhost")
+                    await smtp.ehlo(hostname=c.hello or "localhost")
                 except (aiosmtplib.SMTPException, OSError) as e:
                     return True, NotifyFailure(f"send STARTTLS command: {e}", retry=True)
                 tls = True

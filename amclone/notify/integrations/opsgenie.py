@@ -53,7 +53,7 @@ class OpsGenieNotifier(HttpNotifier):
             pairs = [p for p in pairs if p[0] != "identifierType"] + [("identifierType", "alias")]
             base = base.split("?", 1)[0] + "?" + query_encode([(str(p[0]), str(p[1]) if len(p) > 1 else "")
                                                               for p in pairs])
-        return base
+        return str(base)
 
     def requests(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> list[Rendered]:
         c = self.conf

@@ -13,7 +13,6 @@ offered: such receivers fail with a clear error.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import re
@@ -48,7 +47,7 @@ THROTTLE_STATUSES = frozenset({429, 502, 503, 509})
 
 
 def _xml(tag: str, body: bytes) -> str:
-    m = re.search(rf"<{tag}>(.*?)</{tag}>".encode(), body, re.S)
+    m = re.search(rf"<{tag}>(.*?)</{tag}>".encode(), body, re.DOTALL)
     return m.group(1).decode("utf-8", "replace") if m else ""
 
 

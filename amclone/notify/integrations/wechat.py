@@ -59,7 +59,7 @@ class WechatNotifier(HttpNotifier):
                 k, _, v = p.partition("=")
                 if k and k not in names:
                     params.append((k, v))
-        return base + "?" + query_encode(params)
+        return str(base) + "?" + query_encode(params)
 
     async def notify(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> tuple[bool, Exception | None]:
         c = self.conf
