@@ -64,7 +64,7 @@ def build_app(argv: Sequence[str] = ("check",)) -> App:
     cmd_alert.register(app)
     cmd_silence.register(app)
     cmd_config.register(app)
-    if "check" in argv:  # promtool's rule checker is heavy to import; only when asked for
+    if "check" in argv or "test" in argv:  # promtool's rule tools are heavy to import; only when asked for
         _register_extras(app)
     for path in (["alert"], ["silence"], ["config", "show"], ["cluster", "show"]):
         node: Command | None = app
@@ -108,14 +108,16 @@ def _mismatch(node: Any, target: str) -> str:
 def _register_extras(app: App) -> None:
     """amclone's own subcommands (``check rules``, promtool's rule checks): hidden, so help
     stays byte-identical to amtool's."""
-    from amclone.cli.amctl import check_rules
+    from amclone.cli.amctl import check_rules, test_rules
 
     check_rules.register(app)
-    check = app.lookup("check")
-    if check is not None:
-        check.hidden = True
-        for sub in check.commands:
-            sub.hidden = True
+    test_rules.register(app)
+    for name in ("check", "test"):
+        cmd = app.lookup(name)
+        if cmd is not None:
+            cmd.hidden = True
+            for sub in cmd.commands:
+                sub.hidden = True
 
 
 def read_config_files(env: Env) -> dict[str, str]:

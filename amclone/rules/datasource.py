@@ -1,0 +1,105 @@
+"""Where rules get their data: amclone's own series store, or a remote Prometheus-compatible API.
+
+Both give a rule a `RuleQuery` (a function of the query time in ms returning ``(labels, value)``
+rows) and templates a ``query(text, t_ms)``. The local source compiles each expression once (the
+point of amclone's engine; Prometheus re-parses every evaluation); the remote source
+(``--rules.datasource.url``) sends an instant query per evaluation, as vmalert does, so a user
+who outgrows one machine keeps amclone's rule semantics over Mimir, Thanos or VictoriaMetrics.
+A result that is neither a vector nor a scalar fails the rule with Prometheus's text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Protocol
+
+from amclone.promql import Engine
+from amclone.rules.alerting import RuleEvalError, RuleQuery, Rows
+from amclone.tsdb.series import Labels
+
+NOT_VECTOR = "rule result is not a vector or scalar"
+
+
+class DataSource(Protocol):
+    def compile(self, expr: str) -> RuleQuery:
+        """Raises on an expression the source cannot take (rule files are validated before)."""
+        ...
+
+    def query(self, expr: str, t_ms: int) -> Rows: ...
+
+
+class LocalSource:
+    """Queries amclone's head through a compiled plan per rule."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def compile(self, expr: str) -> RuleQuery:
+        plan = self.engine.compile(expr)
+
+        def run(t_ms: int) -> Rows:
+            res = plan.instant(t_ms)
+            if res.type == "vector":
+                return [(s.labels, s.value) for s in res.value]
+            if res.type == "scalar":
+                return [((), float(res.value))]
+            raise RuleEvalError(NOT_VECTOR)
+        return run
+
+    def query(self, expr: str, t_ms: int) -> Rows:
+        return self.compile(expr)(t_ms)
+
+
+def _value(text: Any) -> float:
+    return float(text) if text not in ("+Inf", "-Inf", "NaN") else {"+Inf": math.inf, "-Inf": -math.inf}.get(
+        text, math.nan)
+
+
+class RemoteSource:
+    """Instant queries over HTTP (``GET <url>/api/v1/query``); blocking, so groups using it are
+    evaluated in a worker thread by the manager."""
+
+    def __init__(self, url: str, timeout_s: float = 120.0, headers: dict[str, str] | None = None) -> None:
+        self.base = url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.headers = headers or {}
+
+    def compile(self, expr: str) -> RuleQuery:
+        return lambda t_ms: self.query(expr, t_ms)
+
+    def query(self, expr: str, t_ms: int) -> Rows:
+        params = urllib.parse.urlencode({"query": expr, "time": f"{t_ms / 1000:.3f}"})
+        req = urllib.request.Request(f"{self.base}/api/v1/query?{params}", headers=self.headers)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
+                body = json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            body = _error_body(e)
+        except (OSError, ValueError) as e:
+            raise RuleEvalError(f"datasource {self.base}: {e}") from None
+        if body.get("status") != "success":
+            raise RuleEvalError(str(body.get("error") or "datasource error"))
+        data = body.get("data") or {}
+        kind, result = data.get("resultType"), data.get("result")
+        if kind == "scalar":
+            return [((), _value(result[1]))]
+        if kind != "vector":
+            raise RuleEvalError(NOT_VECTOR)
+        rows: list[tuple[Labels, float]] = []
+        for item in result:
+            rows.append((tuple(sorted(item.get("metric", {}).items())), _value(item["value"][1])))
+        return rows
+
+
+def _error_body(e: urllib.error.HTTPError) -> dict[str, Any]:
+    try:
+        body = json.loads(e.read())
+        if isinstance(body, dict):
+            return body
+    except ValueError:
+        pass
+    return {"status": "error", "error": f"server returned HTTP status {e.code} {e.reason}"}
