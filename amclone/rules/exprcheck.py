@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from amclone.compat.goquote import quote
 from amclone.labels.regex import RegexError, compile_anchored
 from amclone.promql.errors import PromQLError
 from amclone.promql.parse import parse
@@ -169,7 +170,8 @@ def unquote_string(lit: str) -> str:
 
 
 # The adapter's wording has changed over time (quotes, type names): accept either form.
-_UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: ['\"](.)['\"]$", re.DOTALL)
+_CHAR = r"['\"](\\.|.)['\"]"  # one character as the adapter quotes it, maybe backslash-escaped
+_UNEXPECTED_CHAR = re.compile(r"^unexpected character( inside braces)?: " + _CHAR + "$", re.DOTALL)
 _UNKNOWN_FUNC = re.compile(r"^unknown function with name ['\"]([^'\"]*)['\"]$")
 _REGEX_MATCHER = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*\s*[=!]~\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)""")
 _AT_EOF = {"unclosed left parenthesis", "unclosed left bracket", "unclosed left brace"}
@@ -206,11 +208,22 @@ def _regex_error(text: str) -> str | None:
 
 
 def _rune_q(c: str) -> str:
-    return "'\\''" if c == "'" else "'\\\\'" if c == "\\" else f"'{c}'"
+    """Go's ``%q`` of a rune."""
+    if c == "'":
+        return "'\\''"
+    inner = quote(c)[1:-1]
+    return "'" + ('"' if inner == '\\"' else inner) + "'"
 
 
-_RIGHT = re.compile(r"^unexpected right (parenthesis|bracket|brace) ['\"](.)['\"]$")
-_AFTER_BANG = re.compile(r"^unexpected character after ['\"]!['\"]( inside braces)?: ['\"](.)['\"]$")
+_RIGHT = re.compile(r"^unexpected right (parenthesis|bracket|brace) " + _CHAR + "$")
+_AFTER_BANG = re.compile(r"^unexpected character after ['\"]!['\"]( inside braces)?: " + _CHAR + "$", re.DOTALL)
+_ARGS = re.compile(r'^expected (?:at most |at least )?\d+ argument\(s\) in call to "([^"]+)", got \d+$')
+_BAD_NUMBER = re.compile(r"^bad number or duration syntax: (\S+)$")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _char(group: str) -> str:
+    return _ESCAPES.get(group[1], group[1]) if len(group) == 2 and group[0] == "\\" else group
 _UNTERMINATED = re.compile(r"^unterminated (?:quoted|raw) string ?(.?)$")
 
 
@@ -252,7 +265,7 @@ def _reword_lexer(text: str, msg: str) -> str | None:
     past it and a stray ``]`` on it; a stray ``}`` is just an unexpected character there."""
     m = _RIGHT.match(msg)
     if m is not None:
-        kind, c = m.groups()
+        kind, c = m.group(1), _char(m.group(2))
         at = _unmatched_closer(text, c)
         if at is not None:
             if kind == "brace":
@@ -261,16 +274,101 @@ def _reword_lexer(text: str, msg: str) -> str | None:
     m = _AFTER_BANG.match(msg)
     if m is not None:
         mask = code_mask(text)
+        want = _char(m.group(2))
         for i in range(len(text) - 1):
-            if mask[i] and text[i] == "!" and text[i + 1] == m.group(2):
+            if mask[i] and text[i] == "!" and text[i + 1] == want:
                 return (f"{position(text, i)}: parse error: unexpected character after '!'{m.group(1) or ''}: "
-                        f"{_rune_q(m.group(2))}")
+                        f"{_rune_q(want)}")
     m = _UNTERMINATED.match(msg)
     if m is not None:
         at = _unterminated(text)
         if at is not None:
             what = "raw" if text[at] == "`" else "quoted"
             return f"{position(text, at)}: parse error: unterminated {what} string"
+    m = _ARGS.match(msg)
+    if m is not None:
+        mask = code_mask(text)
+        for hit in _IDENT_CALL.finditer(text):
+            if hit.group() == m.group(1) and mask[hit.start()] and not _preceded_by_ident(text, hit.start()):
+                return f"{position(text, hit.start())}: parse error: {msg}"
+    if msg == "trailing commas not allowed in function call args":
+        mask = code_mask(text)
+        for hit in re.finditer(r",\s*\)", text):
+            if mask[hit.start()]:
+                return f"{position(text, hit.start())}: parse error: {msg}"
+    if msg.startswith("unexpected character inside brackets") or _BAD_NUMBER.match(msg):
+        return _number_error(text)
+    return None
+
+
+def _scan_number(text: str, i: int) -> tuple[bool, int]:
+    """The Go lexer's ``scanNumber`` from `i`: (ok, end). Not ok when a letter follows."""
+    digits = "0123456789"
+    if text[i:i + 2] in ("0x", "0X"):
+        digits, i = "0123456789abcdefABCDEF", i + 2
+    while i < len(text) and text[i] in digits:
+        i += 1
+    if text[i:i + 1] == ".":
+        i += 1
+        while i < len(text) and text[i] in digits:
+            i += 1
+    if text[i:i + 1] in ("e", "E"):
+        i += 1
+        if text[i:i + 1] in ("+", "-"):
+            i += 1
+        while i < len(text) and text[i].isdigit():
+            i += 1
+    return not (text[i:i + 1].isalnum() or text[i:i + 1] == "_"), i
+
+
+def _remaining_duration(text: str, i: int) -> tuple[bool, int]:
+    """``acceptRemainingDuration``: (ok, end); a failing final check has consumed one character."""
+    if text[i:i + 1] not in tuple("smhdwy") or not text[i:i + 1]:
+        return False, i
+    i += 1 + (text[i + 1:i + 2] == "s")
+    while text[i:i + 1].isdigit():
+        while text[i:i + 1].isdigit():
+            i += 1
+        if not text[i:i + 1] or text[i] not in "smhdw":
+            return False, i
+        i += 1 + (text[i + 1:i + 2] == "s")
+    nxt = text[i:i + 1]
+    return not (nxt.isalnum() or nxt == "_"), i + (1 if nxt else 0)
+
+
+def _number_error(text: str) -> str | None:
+    """The first number-like token the Go lexer rejects: inside ``[...]`` it must be a duration
+    (``missing unit character in duration``, ``bad duration syntax: "1mc"``), elsewhere a number
+    or a duration (``bad number or duration syntax: "9"``)."""
+    mask, depth = code_mask(text), 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if not mask[i]:
+            i += 1
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        if c.isdigit() or (c == "." and text[i + 1:i + 2].isdigit()):
+            if i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_:"):
+                i += 1
+                continue
+            ok, end = _scan_number(text, i)
+            if depth > 0:
+                if ok and text[end:end + 1] not in tuple("smhdwy"):
+                    return f"{position(text, i)}: parse error: missing unit character in duration"
+                good, dend = _remaining_duration(text, end)
+                if not good:
+                    return f"{position(text, i)}: parse error: bad duration syntax: {quote(text[i:dend])}"
+            elif not ok:
+                good, dend = _remaining_duration(text, end)
+                if not good:
+                    return f"{position(text, i)}: parse error: bad number or duration syntax: {quote(text[i:dend])}"
+            i = max(end, i + 1)
+            continue
+        i += 1
     return None
 
 
@@ -281,8 +379,9 @@ def _reword(text: str, msg: str) -> str:
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
         mask = code_mask(text)
+        want = _char(m.group(2))
         for i, c in enumerate(text):
-            if mask[i] and c == m.group(2):
+            if mask[i] and c == want:
                 # %q of a Go rune: single quotes, whatever the adapter prints.
                 return f"{position(text, i)}: parse error: unexpected character{m.group(1) or ''}: {_rune_q(c)}"
     m = _UNKNOWN_FUNC.match(msg)
