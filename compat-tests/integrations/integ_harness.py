@@ -73,6 +73,7 @@ class HttpCapture:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
+        self._stopping = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -93,7 +94,10 @@ class HttpCapture:
             request.transport.abort()
             raise asyncio.CancelledError
         if status == -2:
-            await asyncio.sleep(3600)
+            await self._stopping.wait()  # never answers; released at stop
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError
         return web.Response(status=status, body=out, content_type=ctype.split(";")[0])
 
     def start(self) -> HttpCapture:
@@ -103,6 +107,7 @@ class HttpCapture:
 
     def stop(self) -> None:
         async def _stop() -> None:
+            self._stopping.set()
             if self._runner is not None:
                 await self._runner.cleanup()
         asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(10)
