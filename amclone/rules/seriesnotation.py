@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from amclone.compat.goquote import quote
-from amclone.rules.exprcheck import unquote_string
+from amclone.rules.promql242 import unquote_string
 from amclone.tsdb.stale import STALE_NAN
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from amclone.rules.exprcheck import check, code_mask, for_parser, position, unquote_string
+from amclone.rules.exprcheck import check
+from amclone.rules.promql242 import code_mask, for_parser, position, unquote_string
 
 
 @pytest.mark.parametrize("expr", [
