@@ -40,9 +40,9 @@ _BARE_RANGE = re.compile(r"\[\s*([0-9]+)\s*[\]:]")
 RENAMED = {"holt_winters": "double_exponential_smoothing"}
 
 
-def code_mask(text: str) -> list[bool]:
-    """True for each character outside string literals and ``#`` comments."""
-    mask = [True] * len(text)
+def _skipped(text: str) -> list[tuple[int, int, bool]]:
+    """String literals and ``#`` comments as (start, end, terminated) spans, as the lexer skips them."""
+    spans: list[tuple[int, int, bool]] = []
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -50,15 +50,23 @@ def code_mask(text: str) -> list[bool]:
             j = i + 1
             while j < n and text[j] != c:
                 j += 2 if text[j] == "\\" and c != "`" else 1
-            for k in range(i, min(j + 1, n)):
-                mask[k] = False
+            spans.append((i, min(j + 1, n), j < n))
             i = j + 1
         elif c == "#":
-            while i < n and text[i] != "\n":
-                mask[i] = False
-                i += 1
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            spans.append((i, j, True))
+            i = j
         else:
             i += 1
+    return spans
+
+
+def code_mask(text: str) -> list[bool]:
+    """True for each character outside string literals and ``#`` comments."""
+    mask = [True] * len(text)
+    for start, end, _ in _skipped(text):
+        mask[start:end] = [False] * (end - start)
     return mask
 
 
@@ -184,22 +192,7 @@ def unmatched_closer(text: str, closer: str) -> int | None:
 
 def unterminated(text: str) -> int | None:
     """Offset of the quote of a string literal that never ends."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" and c != "`" else 1
-            if j >= n:
-                return i
-            i = j + 1
-        elif c == "#":
-            while i < n and text[i] != "\n":
-                i += 1
-        else:
-            i += 1
-    return None
+    return next((start for start, _, done in _skipped(text) if not done and text[start] != "#"), None)
 
 
 def _scan_number(text: str, i: int) -> tuple[bool, int]:
