@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,12 +29,15 @@ from amclone.api.v2 import match_filter_labels, routed_alerts, time_or_zero
 from amclone.api.version import BUILD
 from amclone.compat import gojson
 from amclone.compat.timefmt import TimeParseError, format_rfc3339nano, parse_rfc3339
+from amclone.config.marshal_json import ConfigJSON
 from amclone.labels import parse as matcher_parse
 from amclone.labels.matcher import Matcher, MatchType
 from amclone.labels.regex import compile_anchored
 from amclone.silence import NotFoundError, Silence, SilenceError, SilenceMatcher, SilenceState
 from amclone.silence.api import api_state
 from amclone.timeutil import ZERO_TIME
+
+_log = logging.getLogger("amclone.api")
 
 CORS = {
     "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, Origin",
@@ -131,9 +135,17 @@ class V1:
             c = self.deps.cluster
             cluster = {"name": c.name(), "status": c.status(),
                        "peers": [{"name": p.name, "address": p.address} for p in c.peers()] or None}
+        config_json = cfg.json
+        if isinstance(config_json, ConfigJSON):
+            if config_json.error:
+                # 0.25 has written its 200 header before json.Marshal fails: it logs the error
+                # and the answer stays empty (a TLS min/max_version in any http_config does this).
+                _log.error("Error marshaling JSON: %s", config_json.error)
+                return web.Response(status=200, headers={"Content-Type": "application/json"})
+            config_json = config_json.data
         return ok({
             "configYAML": cfg.original,
-            "configJSON": cfg.json,
+            "configJSON": config_json,
             "versionInfo": {"version": BUILD.version, "revision": BUILD.revision, "branch": BUILD.branch,
                             "buildUser": BUILD.build_user, "buildDate": BUILD.build_date,
                             "goVersion": BUILD.go_version},

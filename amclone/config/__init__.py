@@ -3,6 +3,7 @@
 `load_file(path)` / `load(text)` return a frozen `Config` or raise `ConfigError` whose `str()` is
 Alertmanager's own message (amtool's first error line) with `.file` and `.line` where known;
 `marshal_yaml(config)` is the text `/api/v2/status` and `amtool config show` print;
+`marshal_json(config)` is `/api/v1/status` `configJSON` (Go's encoding/json of the config);
 `Coordinator` reloads a file, publishes it to subscribers and keeps the reload metrics.
 
 Reading the values:
@@ -23,6 +24,7 @@ from amclone.config.coordinator import Coordinator, config_hash
 from amclone.config.errors import ConfigError, GoPanic
 from amclone.config.globalconf import GlobalConfig
 from amclone.config.marshal import marshal_yaml
+from amclone.config.marshal_json import ConfigJSON, marshal_json
 from amclone.config.receivers import Receiver
 from amclone.config.route import InhibitRule, Route
 from amclone.config.timeintervals import NamedTimeInterval
@@ -32,6 +34,7 @@ __all__ = [
     "URL",
     "Config",
     "ConfigError",
+    "ConfigJSON",
     "Coordinator",
     "GlobalConfig",
     "GoPanic",
@@ -46,6 +49,7 @@ __all__ = [
     "config_hash",
     "load",
     "load_file",
+    "marshal_json",
     "marshal_yaml",
     "resolve_filepaths",
     "template_files",
