@@ -117,8 +117,9 @@ class AlertingRule:
             run = ctx.query
             t_ms = ts // 1_000_000
 
-            def query_fn(q: str) -> Rows:
-                return [(dict(lbls), v) for lbls, v in run(q, t_ms)]  # type: ignore[misc]
+            def query_rows(q: str) -> list[tuple[dict[str, str], float]]:
+                return [(dict(lbls), v) for lbls, v in run(q, t_ms)]
+            query_fn = query_rows
 
         def do(text: str) -> str:
             if "{{" not in text:

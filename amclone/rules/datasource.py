@@ -83,8 +83,8 @@ class RemoteSource:
             raise RuleEvalError(f"datasource {self.base}: {e}") from None
         if body.get("status") != "success":
             raise RuleEvalError(str(body.get("error") or "datasource error"))
-        data = body.get("data") or {}
-        kind, result = data.get("resultType"), data.get("result")
+        data: dict[str, Any] = body.get("data") or {}
+        kind, result = data.get("resultType"), data.get("result") or []
         if kind == "scalar":
             return [((), _value(result[1]))]
         if kind != "vector":

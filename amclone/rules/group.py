@@ -81,6 +81,7 @@ class RuleGroup:
         self.resend_delay = resend_delay
         self.notify = notify
         self.metrics = metrics
+        self.external_labels = dict(external_labels or {})
         templates = TemplateContext(dict(external_labels or {}), external_url, source.query)
         self.rules: list[Rule] = []
         for r in spec.rules:

@@ -27,7 +27,7 @@ from amclone.rules.alerting import AlertingRule, RuleEvalError
 from amclone.rules.datasource import NOT_VECTOR, LocalSource
 from amclone.rules.group import HeadWriter, RuleGroup
 from amclone.rules.rulefmt import parse_file
-from amclone.rules.unittest_format import TestGroup, UnitTestFile
+from amclone.rules.unittest_format import PromQLTestCase, TestGroup, UnitTestFile
 from amclone.template.gotmpl.gofmt import format_float
 from amclone.tsdb import AppendError, Head
 
@@ -150,7 +150,7 @@ def run_test_group(tg: TestGroup, ut: UnitTestFile) -> list[str]:
             curr += 1
         ts += eval_interval
     for case in tg.promql_expr_test:
-        errors.extend(_check_promql(tg, case, source))
+        errors.extend(_check_promql(case, source))
     return errors
 
 
@@ -176,10 +176,7 @@ def _check_alerts(tg: TestGroup, groups: list[RuleGroup], t: int) -> list[str]:
     return out
 
 
-def _check_promql(tg: TestGroup, case: object, source: LocalSource) -> list[str]:
-    from amclone.rules.unittest_format import PromQLTestCase
-
-    assert isinstance(case, PromQLTestCase)
+def _check_promql(case: PromQLTestCase, source: LocalSource) -> list[str]:
     when = format_model_duration(case.eval_time)
     head = f"    expr: {quote(case.expr)}, time: {when}"
     try:
