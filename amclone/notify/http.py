@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import aiohttp
+import yarl
 
 from amclone._version import COMPAT_VERSION
 from amclone.notify import wire
@@ -203,7 +204,8 @@ class HttpClient:
         kwargs: dict[str, Any] = {}
         if self._server_name:
             kwargs["server_hostname"] = self._server_name
-        async with sess.request(method, url, data=body, headers=h, allow_redirects=self._follow,
+        # encoded=True: send the URL as built (yarl would re-quote the query, e.g. %3A -> ':')
+        async with sess.request(method, yarl.URL(url, encoded=True), data=body, headers=h, allow_redirects=self._follow,
                                 proxy=self._proxy, proxy_headers=self._proxy_headers, **kwargs) as resp:
             return HttpResult(resp.status, await resp.read(), {k.lower(): v for k, v in resp.headers.items()})
 

@@ -180,3 +180,87 @@ def pretty(c: Captured) -> str:
     except ValueError:
         body = c.body.decode("utf-8", "replace")
     return f"{c.method} {c.path}\n{c.headers}\n{body}"
+
+
+def make_ca(workdir: str, hosts: tuple[str, ...]) -> tuple[str, str, str]:
+    """A throwaway CA and a leaf certificate for `hosts` (openssl CLI). Returns (ca, cert, key)."""
+    import subprocess
+    from pathlib import Path
+
+    d = Path(workdir)
+    ca_key, ca, key, csr, cert = (str(d / n) for n in ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
+    run = lambda *a: subprocess.run(a, check=True, capture_output=True)
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+        "-subj", "/CN=amclone test CA")
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", f"/CN={hosts[0]}")
+    ext = d / "san.ext"
+    ext.write_text("subjectAltName=" + ",".join(f"DNS:{h}" for h in hosts) + "\n")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+        "-days", "2", "-extfile", str(ext))
+    return ca, cert, key
+
+
+class MitmProxy:
+    """An HTTP proxy that answers CONNECT itself and terminates TLS with a test certificate, so
+    requests to fixed https URLs (api.pushover.net, events.pagerduty.com) can be recorded.
+    Every request gets `reply` (status, content type, body)."""
+
+    def __init__(self, cert: str, key: str, reply: tuple[int, str, bytes] = (200, "application/json", b"{}")) -> None:
+        import ssl
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.reply = reply
+        self.requests: list[Captured] = []
+        self._ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._ctx.load_cert_chain(cert, key)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port))
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            target = head.split(b" ")[1].decode()
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await writer.drain()
+            await writer.start_tls(self._ctx)
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except asyncio.IncompleteReadError:
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = lines[0].split(" ", 2)
+                headers = {}
+                for ln in lines[1:]:
+                    if ":" in ln:
+                        k, v = ln.split(":", 1)
+                        headers[k.strip().lower()] = v.strip()
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                headers["x-connect-target"] = target
+                self.requests.append(Captured(method, path, headers, body))
+                status, ctype, out = self.reply
+                writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {len(out)}\r\n\r\n"
+                             .encode() + out)
+                await writer.drain()
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            return
+        finally:
+            writer.close()
+
+    def start(self) -> MitmProxy:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)

@@ -20,8 +20,8 @@ async def test_pagerduty_v1_body_and_403_retried() -> None:
     statuses = [200, 403, 400]
 
     def answer(method: str, path: str) -> tuple[int, str, bytes]:
-        return statuses.pop(0), "application/json", b'{"status":"invalid","message":"Event object is invalid",' \
-                                                    b'"errors":["a","b"]}'
+        return statuses.pop(0), "application/json", (b'{"status":"invalid","message":"Event object is invalid",' \
+                                                    b'"errors":["a","b"]}')
 
     async with serve(answer) as (url, seen):
         (n,) = notifiers("  pagerduty_configs: [{service_key: sk1, url: 'http://unused'}]\n", extended=False)
@@ -63,7 +63,7 @@ async def test_slack_answers_read_as_newer_alertmanager() -> None:
     answers = [(200, "text/plain", b"ok"), (200, "application/json", b'{"ok":false,"error":"channel_not_found"}'),
                (200, "text/html", b"invalid_token"), (429, "text/plain", b"slow")]
 
-    async with serve(lambda m, p: answers.pop(0)) as (url, seen):
+    async with serve(lambda m, p: answers.pop(0)) as (url, _seen):
         (n,) = notifiers(f"  slack_configs: [{{api_url: '{url}/s', channel: '#x'}}]\n", extended=False)
         assert await n.notify(ctx(), alerts()) == (False, None)
         retry, err = await n.notify(ctx(), alerts())
