@@ -97,6 +97,7 @@ class HttpClient:
         self._follow = bool(getattr(http_config, "follow_redirects", True)) if http_config is not None else True
         self._token: tuple[str, float] | None = None
         self._pool: wire.Pool | None = None
+        self._oauth_style = ""
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -133,7 +134,9 @@ class HttpClient:
         return None
 
     async def _oauth2_token(self, oa: Any) -> str:
-        """Client-credentials grant (golang.org/x/oauth2/clientcredentials), cached until expiry."""
+        """Client-credentials grant (golang.org/x/oauth2/clientcredentials), cached until expiry.
+        As x/oauth2's auto-detection, the credentials go in a basic-auth header first and, if
+        the server refuses that, in the form; the style that worked is kept."""
         if self._token is not None and self._token[1] > time.monotonic():
             return self._token[0]
         secret = _read_file(oa.client_secret_file).strip() if oa.client_secret_file else _secret(oa.client_secret)
@@ -141,24 +144,42 @@ class HttpClient:
         if oa.scopes:
             form["scope"] = " ".join(oa.scopes)
         form.update(dict(oa.endpoint_params or {}))
-        basic = base64.b64encode(f"{_q(oa.client_id)}:{_q(secret)}".encode()).decode()
-        sess = self._get_session()
-        proxy_url = getattr(getattr(oa, "proxy_url", None), "url", None)
-        async with sess.post(oa.token_url, data=urlencode(form),
-                             headers={"Content-Type": "application/x-www-form-urlencoded",
-                                      "Authorization": "Basic " + basic},
-                             proxy=proxy_url.string() if proxy_url is not None else self._proxy,
-                             ssl=ssl_context(getattr(oa, "tls_config", None))) as resp:
-            body = await resp.read()
-            if resp.status // 100 != 2:
-                raise aiohttp.ClientError(f"oauth2: cannot fetch token: {resp.status}\nResponse: {body.decode()}")
-            data = await resp.json(content_type=None)
+        styles = [self._oauth_style] if self._oauth_style else ["header", "params"]
+        err: Exception | None = None
+        for style in styles:
+            try:
+                data = await self._token_request(oa, form, secret, style)
+            except aiohttp.ClientResponseError as e:
+                err = e
+                continue
+            self._oauth_style = style
+            break
+        else:
+            raise aiohttp.ClientError(str(err))
         token = str(data.get("access_token", ""))
         expires = float(data.get("expires_in") or 0)
         # x/oauth2 treats a token as expired 10 s early; no expires_in means it never expires.
         until = time.monotonic() + (expires - 10 if expires else 365 * 86400)
         self._token = (token, until)
         return token
+
+    async def _token_request(self, oa: Any, form: dict[str, str], secret: str, style: str) -> Any:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if style == "header":
+            basic = base64.b64encode(f"{_q(oa.client_id)}:{_q(secret)}".encode()).decode()
+            headers["Authorization"] = "Basic " + basic
+        else:
+            form = {**form, "client_id": oa.client_id, "client_secret": secret}
+        proxy_url = getattr(getattr(oa, "proxy_url", None), "url", None)
+        async with self._get_session().post(oa.token_url, data=urlencode(form), headers=headers,
+                                            proxy=proxy_url.string() if proxy_url is not None else self._proxy,
+                                            ssl=ssl_context(getattr(oa, "tls_config", None))) as resp:
+            body = await resp.read()
+            if resp.status // 100 != 2:
+                raise aiohttp.ClientResponseError(
+                    resp.request_info, (), status=resp.status,
+                    message=f"oauth2: cannot fetch token: {resp.status}\nResponse: {body.decode(errors='replace')}")
+            return await resp.json(content_type=None)
 
     async def post(self, url: str, body: bytes, content_type: str = "application/json",
                    headers: Mapping[str, str] | None = None) -> HttpResult:

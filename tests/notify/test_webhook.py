@@ -232,3 +232,33 @@ async def test_tls_config_ca_server_name_and_insecure(tmp_path: Path, aiohttp_se
         assert await n.notify(ctx(), [alert()]) == (False, None)
         await n.close()
     assert got == ["/hook", "/hook"]
+
+
+async def test_oauth2_falls_back_to_credentials_in_form(aiohttp_server: Any) -> None:
+    styles: list[str] = []
+
+    async def token(request: web.Request) -> web.Response:
+        form = await request.post()
+        if "Authorization" in request.headers:
+            styles.append("header")
+            return web.json_response({"error": "invalid_client"}, status=401)
+        styles.append("params")
+        assert form["client_id"] == "id" and form["client_secret"] == "sec"
+        return web.json_response({"access_token": "t2", "expires_in": 1})
+
+    async def hook(request: web.Request) -> web.Response:
+        assert request.headers["Authorization"] == "Bearer t2"
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/token", token)
+    app.router.add_post("/hook", hook)
+    srv = await aiohttp_server(app)
+    base = f"http://127.0.0.1:{srv.port}"
+    conf = webhook_conf(base + "/hook", f"""        http_config:
+          oauth2: {{client_id: id, client_secret: sec, token_url: '{base}/token'}}""")
+    n = WebhookNotifier(conf, "", SystemClock())
+    assert await n.notify(ctx(), [alert()]) == (False, None)
+    assert await n.notify(ctx(), [alert()]) == (False, None)  # expired at once: fetched again
+    assert styles == ["header", "params", "params"]  # the style that worked is kept
+    await n.close()
