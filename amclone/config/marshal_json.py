@@ -16,8 +16,8 @@ headers the notifiers add):
   unlike its YAML form), regexps as written, durations as `model.Duration` / `time.Duration`
   text, time intervals as their MarshalJSON/MarshalText forms;
 - Go tells a nil slice (`null`) from an empty one (`[]`) where there is no `omitempty`
-  (`templates`, a named interval's `time_intervals`); the decoded tuples cannot, so the YAML
-  text decides (`_NilSlices`);
+  (`templates`, a named interval's `time_intervals`, `proxy_connect_header` values); the decoded
+  tuples cannot, so the YAML node each was decoded from decides (`_Walker`);
 - common 0.39/0.40's `*TLSVersion.MarshalJSON` writes the bare name (``TLS12``), which is not
   JSON: encoding/json fails, and 0.25 logs that and answers 200 with an empty body. `ConfigJSON`
   carries that failure to the API instead of raising at config load.
@@ -26,6 +26,7 @@ headers the notifiers add):
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,6 @@ from amclone.config.receivers.cloud import SigV4Config, TelegramConfig
 from amclone.config.receivers.simple import PushoverConfig
 from amclone.config.receivers.slack import SlackConfig
 from amclone.config.route import Route
-from amclone.config.timeintervals import NamedTimeInterval
 from amclone.config.types import SECRET_TOKEN, URL, CommonURL, HostPort, Regexp, Secret, SecretURL
 from amclone.config.yamlnode import ALIAS, MAPPING, SEQUENCE, Node, parse
 from amclone.labels.matcher import Matcher
@@ -77,8 +77,12 @@ def marshal_json(config: Any, *, running: bool = True) -> ConfigJSON:
     """
     if running:
         config = as_running(config)
+    root = _yaml_root(config)
+    shared: dict[int, Node | None] = {}
+    if config.global_ is not None and config.global_.http_config is not None:
+        shared[id(config.global_.http_config)] = _get(_get(root, "global"), "http_config")
     try:
-        return ConfigJSON(_Walker(_NilSlices(config)).struct(config))
+        return ConfigJSON(_Walker(shared).struct(config, root))
     except JSONMarshalError as e:
         return ConfigJSON(None, str(e))
 
@@ -121,32 +125,13 @@ def _tag(cls: type, attr: str, spec: FieldSpec) -> tuple[str, bool]:
     return spec.key, spec.omitempty
 
 
-class _NilSlices:
-    """Which non-omitempty slices the YAML left nil (absent or null) rather than ``[]``.
-
-    Named intervals are told apart by identity: the walk sees the config's own objects.
-    """
-
-    def __init__(self, config: Any) -> None:
-        self.templates_nil = True
-        self._intervals_nil: dict[int, bool] = {}
-        original: str = getattr(config, "original", "")
-        try:
-            root = parse(original.encode("utf-8", "surrogateescape")) if original else None
-        except ConfigError:  # not loaded from text: nothing to consult
-            root = None
-        if root is None:
-            return
-        self.templates_nil = _is_nil(_get(root, "templates"))
-        for section in ("mute_time_intervals", "time_intervals"):
-            seq = _deref(_get(root, section))
-            if seq is None or seq.kind != SEQUENCE:
-                continue
-            for item, nti in zip(seq.children, getattr(config, section), strict=False):
-                self._intervals_nil[id(nti)] = _is_nil(_get(item, "time_intervals"))
-
-    def interval_nil(self, nti: NamedTimeInterval) -> bool:
-        return self._intervals_nil.get(id(nti), True)
+def _yaml_root(config: Any) -> Node | None:
+    """The config's YAML node tree, for the nil-or-empty questions (None if not loaded from text)."""
+    original: str = getattr(config, "original", "")
+    try:
+        return parse(original.encode("utf-8", "surrogateescape")) if original else None
+    except ConfigError:
+        return None
 
 
 def _deref(node: Node | None) -> Node | None:
@@ -178,18 +163,18 @@ def _get(node: Node | None, key: str) -> Node | None:
     return None
 
 
-def _is_nil(node: Node | None) -> bool:
-    node = _deref(node)
-    return node is None or node.kind != SEQUENCE
-
-
 class _Walker:
-    """Go values to plain data in encoding/json's order and with its rules."""
+    """Go values to plain data in encoding/json's order and with its rules.
 
-    def __init__(self, nil: _NilSlices) -> None:
-        self.nil = nil
+    Each value is walked beside the YAML node it was decoded from (None where it came from a
+    default), which is where a nil slice and an empty one differ. An http_config an integration
+    took over from `global` is the global object itself, so it is given the global's node.
+    """
 
-    def struct(self, obj: Any) -> dict[str, Any]:
+    def __init__(self, shared: dict[int, Node | None]) -> None:
+        self.shared = shared
+
+    def struct(self, obj: Any, node: Node | None) -> dict[str, Any]:
         cls = type(obj)
         out: dict[str, Any] = {}
         for name, spec in struct_fields(cls):
@@ -197,18 +182,13 @@ class _Walker:
             value = getattr(obj, name)
             if omitempty and _empty(value, spec):
                 continue
-            out[key] = self.field(obj, name, value, spec)
+            child = _get(node, spec.key)
+            if child is None:
+                child = self.shared.get(id(value))
+            out[key] = self.value(value, spec.typ, child)
         return out
 
-    def field(self, owner: Any, name: str, value: Any, spec: FieldSpec) -> Any:
-        """One field; the non-omitempty slices whose nil-ness only the YAML text knows."""
-        if name == "templates" and not value:
-            return None if self.nil.templates_nil else []
-        if isinstance(owner, NamedTimeInterval) and name == "time_intervals" and not value:
-            return None if self.nil.interval_nil(owner) else []
-        return self.value(value, spec.typ)
-
-    def value(self, value: Any, typ: Any) -> Any:
+    def value(self, value: Any, typ: Any, node: Node | None) -> Any:
         base = _unwrap(typ)
         if value is None:
             return None
@@ -226,13 +206,19 @@ class _Walker:
             return ti_marshal(value)
         if isinstance(value, (tuple, list)):
             item = getattr(base, "item", None)
-            return [self.value(v, item) for v in value]
+            seq = _deref(node)
+            if seq is None or seq.kind != SEQUENCE:  # a default, or nil: absent or null in the YAML
+                return [self.value(v, item, None) for v in value] if value else None
+            kids = seq.children
+            return [self.value(v, item, kids[i] if i < len(kids) else None) for i, v in enumerate(value)]
         if isinstance(value, Mapping):
             vt = getattr(base, "value", None)
-            return gojson.sorted_map({_key(k): self.value(v, vt) for k, v in value.items()})
+            return gojson.sorted_map({_key(k): self.value(v, vt, _get(node, _key(k))) for k, v in value.items()})
         if dataclasses.is_dataclass(value):
-            return self.struct(value)
-        raise TypeError(f"cannot marshal {type(value).__name__}")
+            return self.struct(value, node)
+        # Only the extended schema's free-form (`any`) fields get here; Go cannot marshal
+        # yaml.v2's map[interface {}]interface {} either, so fail the same way.
+        raise JSONMarshalError(f"json: unsupported type: {type(value).__name__}")
 
 
 _NOT_LEAF = object()
@@ -251,6 +237,10 @@ def _leaf(value: Any) -> Any:
     if isinstance(value, Regexp):
         return value.original or None
     if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise JSONMarshalError(f"json: unsupported value: {'NaN' if math.isnan(value) else ('+Inf' if value > 0 else '-Inf')}")
         return value
     return _NOT_LEAF
 
