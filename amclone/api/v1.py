@@ -140,7 +140,7 @@ class V1:
             if config_json.error:
                 # 0.25 has written its 200 header before json.Marshal fails: it logs the error
                 # and the answer stays empty (a TLS min/max_version in any http_config does this).
-                _log.error("Error marshaling JSON: %s", config_json.error)
+                _log.error("Error marshaling JSON", extra={"err": config_json.error})
                 return web.Response(status=200, headers={"Content-Type": "application/json"})
             config_json = config_json.data
         return ok({
