@@ -21,15 +21,14 @@ import json
 import statistics
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from _common import workdir
 from aiohttp import web
 
-from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.procs import Managed, free_port, start_alertmanager, start_amclone
+from amclone.testing.timeline import firing, post_alerts
 
 GROUP_WAIT = 1
 
@@ -87,15 +86,8 @@ receivers:
 """
 
 
-def post(url: str, alerts: list[dict[str, Any]]) -> None:
-    req = urllib.request.Request(url + "/api/v2/alerts", data=json.dumps(alerts).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        r.read()
-
-
 def alert(name: str) -> dict[str, Any]:
-    return {"labels": {"alertname": name, "job": "bench"}, "startsAt": format_rfc3339nano(time.time_ns())}
+    return firing(name, job="bench")
 
 
 def start_amclone_server(config: Path, wd: Path) -> tuple[Managed, str]:
@@ -124,7 +116,7 @@ def latency(groups: int) -> dict[str, dict[str, float]]:
             for kind in order:
                 name = f"lat{i}"
                 sent[kind][name] = time.time()
-                post(servers[kind][1], [alert(name)])
+                post_alerts(servers[kind][1], [alert(name)])
             time.sleep(0.004)
         out: dict[str, dict[str, float]] = {}
         for kind in KINDS:
@@ -150,7 +142,7 @@ def burst(kind: str, n: int) -> dict[str, float]:
         names = [f"b{i}" for i in range(n)]
         first = time.time()
         for i in range(0, n, 500):
-            post(url, [alert(x) for x in names[i:i + 500]])
+            post_alerts(url, [alert(x) for x in names[i:i + 500]])
         last = time.time()
         rx.wait(n, 5 + 120)
         done = max(rx.arrivals.values()) if rx.arrivals else float("nan")

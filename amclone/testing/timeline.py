@@ -21,7 +21,8 @@ from typing import Any
 from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.webhook import Reply, WebhookCollector
 
-__all__ = ["A", "Expire", "Post", "Reload", "Scenario", "Silence", "Snapshot", "Target", "play"]
+__all__ = ["A", "Expire", "Post", "Reload", "Scenario", "Silence", "Snapshot", "Target", "firing", "play",
+           "post_alerts"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,20 @@ class Target:
                 "groups": self._request("GET", "/api/v2/alerts/groups"),
                 "alerts": self._request("GET", "/api/v2/alerts"),
             }
+
+
+def post_alerts(url: str, alerts: list[dict[str, Any]]) -> None:
+    """POST /api/v2/alerts; raises on an error status."""
+    req = urllib.request.Request(url + "/api/v2/alerts", data=json.dumps(alerts).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        resp.read()
+
+
+def firing(name: str, starts_ns: int | None = None, **labels: str) -> dict[str, Any]:
+    """A postable alert named `name` that started at `starts_ns` (default: now)."""
+    starts = time.time_ns() if starts_ns is None else starts_ns
+    return {"labels": {"alertname": name, **labels}, "startsAt": format_rfc3339nano(starts)}
 
 
 def play(scenario: Scenario, targets: Sequence[Target], t0: float | None = None) -> float:

@@ -4,15 +4,13 @@ and the other way round."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.procs import start_alertmanager
+from amclone.testing.timeline import firing, post_alerts
 from amclone.testing.webhook import WebhookCollector
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -32,20 +30,12 @@ receivers:
 """
 
 
-def post(url: str, starts_ns: int) -> None:
-    body = json.dumps([{"labels": {"alertname": "Handoff", "instance": "x"},
-                        "startsAt": format_rfc3339nano(starts_ns)}]).encode()
-    req = urllib.request.Request(url + "/api/v2/alerts", data=body, method="POST",
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=10).read()
-
-
 def deliveries_after_post(start: object, config: Path, workdir: Path, hook: WebhookCollector, starts_ns: int,
                           wait: float) -> int:
     before = len(hook.snapshot())
     proc, url = start(config, workdir)  # type: ignore[operator]
     try:
-        post(url, starts_ns)
+        post_alerts(url, [firing("Handoff", starts_ns, instance="x")])
         time.sleep(wait)
     finally:
         proc.stop()

@@ -4,7 +4,6 @@ pre-initialised integrations, and the counter values."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 import urllib.request
@@ -12,8 +11,8 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.procs import start_alertmanager
+from amclone.testing.timeline import firing, post_alerts
 from amclone.testing.webhook import Reply, WebhookCollector
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -61,11 +60,7 @@ def run(start: object, workdir: Path) -> dict[str, tuple[str, str, dict[tuple[st
         cfg.write_text(CONFIG.replace("{hook}", hook.url))
         proc, url = start(cfg, workdir)  # type: ignore[operator]
         try:
-            body = json.dumps([{"labels": {"alertname": n}, "startsAt": format_rfc3339nano(time.time_ns())}
-                               for n in ("A", "B")]).encode()
-            req = urllib.request.Request(url + "/api/v2/alerts", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
-            urllib.request.urlopen(req, timeout=10).read()
+            post_alerts(url, [firing("A"), firing("B")])
             assert hook.wait_for(3, 10)
             time.sleep(0.5)
             return scrape(url)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 from pathlib import Path
 
-from amclone.compat.timefmt import format_rfc3339nano
 from amclone.testing.procs import start_amclone
+from amclone.testing.timeline import firing, post_alerts
 from amclone.testing.webhook import WebhookCollector
 
 CONFIG = """
@@ -27,20 +26,13 @@ receivers:
 """
 
 
-def post(url: str, name: str) -> None:
-    body = json.dumps([{"labels": {"alertname": name}, "startsAt": format_rfc3339nano(time.time_ns())}]).encode()
-    req = urllib.request.Request(url + "/api/v2/alerts", data=body, method="POST",
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=10).read()
-
-
 def test_kill9_restart_does_not_renotify(tmp_path: Path) -> None:
     with WebhookCollector() as hook:
         cfg = tmp_path / "alertmanager.yml"
         cfg.write_text(CONFIG.replace("{hook}", hook.url))
         proc, url = start_amclone(cfg, tmp_path)
         try:
-            post(url, "Survivor")
+            post_alerts(url, [firing("Survivor")])
             assert hook.wait_for(1, 10)
             time.sleep(0.3)
         finally:
@@ -49,7 +41,7 @@ def test_kill9_restart_does_not_renotify(tmp_path: Path) -> None:
         try:
             time.sleep(2.5)
             assert len(hook.snapshot()) == 1
-            post(url, "Newcomer")
+            post_alerts(url, [firing("Newcomer")])
             assert hook.wait_for(2, 10)
             assert json.loads(hook.snapshot()[1].body)["groupKey"] == '{}:{alertname="Newcomer"}'
         finally:
