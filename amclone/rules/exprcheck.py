@@ -43,8 +43,7 @@ _TYPE = re.compile(r"^expected type (\w+(?: vector)?) in call to function ['\"](
 _TYPE_NAMES = {"matrix": "range vector", "vector": "instant vector", "scalar": "scalar", "string": "string"}
 
 # Parser messages known to differ from Prometheus 2.42's (kept for the report and the tests).
-KNOWN_DIFFERENT = ("invalid promql query", "comparisons between scalars",
-                   "binary expression must contain", "vector selector must contain")
+KNOWN_DIFFERENT = ("invalid promql query", "binary expression must contain")
 
 
 def _regex_error(text: str) -> str | None:
@@ -120,7 +119,59 @@ def _reword_lexer(text: str, msg: str) -> str | None:
             if mask[hit.start()]:
                 return f"{position(text, hit.start())}: parse error: {msg}"
     if msg.startswith("unexpected character inside brackets") or _BAD_NUMBER.match(msg):
-        return number_error(text)
+        found = [e for e in (number_error(text), _range_not_closed(text)) if e is not None]
+        return min(found, key=_where) if found else None
+    return None
+
+
+def _where(message: str) -> tuple[int, int]:
+    line, col = message.split(":", 2)[:2]
+    return int(line), int(col)
+
+
+_RANGE_THEN = re.compile(r"\[\s*(?:[0-9]+(?:ms|[smhdwy]))+\s*([),])")
+
+
+def _range_not_closed(text: str) -> str | None:
+    """``x[5m)``: the lexer leaves the brackets at the duration, the parser then wants ``:`` or ``]``."""
+    mask = code_mask(text)
+    for m in _RANGE_THEN.finditer(text):
+        if mask[m.start()]:
+            return (f'{position(text, m.start(1))}: parse error: unexpected "{m.group(1)}" in subquery or range, '
+                    'expected ":" or "]"')
+    return None
+
+
+_COMPARISON = re.compile(r"==|!=|>=|<=|>|<")
+_SCALAR_CMP = "comparisons between scalars must use BOOL modifier"
+_EMPTY_SELECTOR = "vector selector must contain at least one non-empty matcher"
+
+
+def _still_fails(text: str, msg: str) -> bool:
+    try:
+        parse(text)
+    except PromQLError as e:
+        return str(e) == msg
+    return False
+
+
+def _locate_by_repair(text: str, msg: str) -> str | None:
+    """Errors that Prometheus places on a node (no position in our parser's message): try the
+    one repair that removes the error at each candidate place, in text order; the first place
+    where the message goes away is the culprit. ``1 > 2`` points at the operator, a selector with
+    only empty-matching matchers at its ``{``."""
+    mask = code_mask(text)
+    if msg == _SCALAR_CMP:
+        for m in _COMPARISON.finditer(text):
+            if text[m.end():].lstrip().lower().startswith("bool"):
+                continue
+            if mask[m.start()] and not _still_fails(text[:m.end()] + " bool" + text[m.end():], msg):
+                return f"{position(text, m.start())}: parse error: {msg}"
+    if msg == _EMPTY_SELECTOR:
+        for i, c in enumerate(text):
+            if mask[i] and c == "{" and not preceded_by_ident(text, i) and not _still_fails(
+                    text[:i] + "x" + text[i:], msg):
+                return f"{position(text, i)}: parse error: {msg}"
     return None
 
 
@@ -128,6 +179,9 @@ def _reword(text: str, msg: str) -> str:
     lexer = _reword_lexer(text, msg)
     if lexer is not None:
         return lexer
+    repaired = _locate_by_repair(text, msg)
+    if repaired is not None:
+        return repaired
     m = _UNEXPECTED_CHAR.match(msg)
     if m is not None:
         mask = code_mask(text)
