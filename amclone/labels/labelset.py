@@ -14,6 +14,11 @@ from collections.abc import Mapping
 
 from amclone.compat.goquote import quote
 
+try:  # FNV-1a in C (fnv-c, a dependency): ~1 us per label set instead of ~10 us in Python
+    from fnv_c import lib as _fnv_lib
+except ImportError:  # pragma: no cover - the pure-Python path below gives the same values
+    _fnv_lib = None
+
 _OFFSET64 = 14695981039346656037
 _PRIME64 = 1099511628211
 _MASK64 = (1 << 64) - 1
@@ -69,6 +74,13 @@ _SETS: dict[tuple[tuple[str, str], ...], int] = {}
 _SETS_MAX = 1 << 16
 
 
+# Joining the sorted pairs with this separator and encoding once gives Go's bytes in one C pass:
+# surrogateescape turns U+DCFF into the 0xff byte, and escaped bytes in names or values back into
+# theirs (what `_encode` does pair by pair). A lone surrogate that is no escaped byte fails the
+# encode and takes the pair-by-pair path.
+_SEP = "\udcff"
+
+
 def fingerprint(labels: LabelSet) -> int:
     """`model.LabelSet.Fingerprint()`: FNV-1a 64 over sorted ``name 0xff value 0xff``.
 
@@ -76,6 +88,25 @@ def fingerprint(labels: LabelSet) -> int:
     """
     if not labels:
         return EMPTY_FINGERPRINT
+    if _fnv_lib is not None:
+        parts = []
+        for name in sorted(labels):
+            parts.append(name)
+            parts.append(labels[name])
+        parts.append("")
+        try:
+            data = _SEP.join(parts).encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            pass
+        else:
+            fp: int = _fnv_lib.fnv1a_64(data, len(data))
+            return fp
+    return _cached_fingerprint(labels)
+
+
+def _cached_fingerprint(labels: LabelSet) -> int:
+    """The pure-Python fingerprint: whole sets and pairs remembered, as hashing costs a Python
+    step per byte here."""
     key = tuple(sorted(labels.items()))
     fp = _SETS.get(key)
     if fp is None:

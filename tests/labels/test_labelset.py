@@ -134,3 +134,18 @@ def test_caches_stay_bounded_and_correct_after_clearing(monkeypatch: pytest.Monk
     first = [fingerprint(s) for s in sets]
     assert len(labelset._PAIRS) <= 8 and len(labelset._SETS) <= 4
     assert [fingerprint(s) for s in sets] == first == [_plain_fnv(s) for s in sets]
+
+
+def test_c_and_python_paths_agree_with_plain_fnv() -> None:
+    """The C hash over one joined encoding and the cached pure-Python pair arithmetic (the
+    fallback, also taken for lone surrogates that are no escaped bytes) give the same values."""
+    rng = random.Random(7)
+    alphabet = ["a", "b", "é", "☃", "😀", "\x00", "\xff", "\udcff", "\udc80", "\ud800", " ", "=", "ÿ"]
+    for _ in range(3000):
+        labels = {"".join(rng.choice("abc_") for _ in range(rng.randint(1, 4))):
+                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+                  for _ in range(rng.randint(1, 5))}
+        expected = labelset._hash_pairs(tuple(sorted(labels.items())))
+        assert fingerprint(labels) == labelset._cached_fingerprint(labels) == expected, labels
+        if "\ud800" not in "".join([*labels, *labels.values()]):
+            assert expected == _plain_fnv(labels), labels
