@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from amclone.api.gojsonscan import BodyEOF, DecodeError, Scanner
 
 __all__ = ["BodyEOF", "DecodeError", "GoType", "decode"]
@@ -342,14 +344,35 @@ def _first_value(text: str) -> Any:
         return json.loads(Scanner(text).first_value(), parse_constant=_no_constants)
 
 
-def decode(body: bytes, t: GoType) -> Any:
-    """Decode `body` into `t` as json.NewDecoder(body).Decode would; raises BodyEOF or DecodeError."""
+_ANY = msgspec.json.Decoder()
+
+
+def _generic_value(body: bytes) -> Any:
     text = body.decode("utf-8", "replace")
     value = _first_value(text)
     if _LONE_ESCAPE.search(text):
         value = _fix_surrogates(value)
+    return value
+
+
+def decode(body: bytes, t: GoType) -> Any:
+    """Decode `body` into `t` as json.NewDecoder(body).Decode would; raises BodyEOF or DecodeError."""
+    check = _compiled(t)
     try:
-        return _compiled(t)(value)
+        # A single well-formed value in valid UTF-8: msgspec reads it as Go does. It rejects lone
+        # surrogate escapes, invalid UTF-8, a BOM, NaN and text after the value, all of which
+        # the generic path handles the Go way.
+        value = _ANY.decode(body)
+    except msgspec.DecodeError:
+        value = _generic_value(body)
+    else:
+        try:
+            return check(value)
+        except _Slow:
+            # The generic store was written against the stdlib decoder's values: give it those.
+            value = _generic_value(body)
+    try:
+        return check(value)
     except _Slow:
         pass
     st = _Store()

@@ -248,9 +248,18 @@ POSTABLE_SILENCE = GoType("struct", "models.PostableSilence", parts=(_SILENCE_AO
 
 async def read_body(request: web.Request, name: str, t: GoType) -> Any:
     """Bind a body parameter: missing -> 602, undecodable -> 400 with Go's decoder text."""
+    return decode_body(await read_raw_body(request, name), name, t)
+
+
+async def read_raw_body(request: web.Request, name: str) -> bytes:
+    """The bytes of a body parameter; missing -> 602."""
     if not await has_body(request):
         raise required(name)
-    body = await request.read()
+    return await request.read()
+
+
+def decode_body(body: bytes, name: str, t: GoType) -> Any:
+    """The body parameter `name` decoded into `t`: no value -> 602, undecodable -> 400."""
     try:
         return gojsondec.decode(body, t)
     except gojsondec.BodyEOF:

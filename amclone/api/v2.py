@@ -18,6 +18,7 @@ from aiohttp import web
 
 from amclone.alerts import Alert, AlertState, AlertStatusInfo, PostedAlert, prepare
 from amclone.api import swagger
+from amclone.api.fastalerts import posted_alerts
 from amclone.api.mux import DropConnection, Params
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError, Query, json_response
@@ -184,13 +185,16 @@ class V2:
         return json_response(out)
 
     async def post_alerts(self, request: web.Request, params: Params) -> web.StreamResponse:
-        body = await swagger.read_body(request, "alerts", swagger.POSTABLE_ALERTS)
-        swagger.validate_alerts(body)
-        if body and any(a is None for a in body):
-            raise DropConnection()  # 0.25 dereferences the nil alert
-        posted = [PostedAlert(a.get("labels") or {}, a.get("annotations") or {},
-                              time_or_zero(a.get("startsAt")), time_or_zero(a.get("endsAt")),
-                              a.get("generatorURL") or "") for a in body or []]
+        raw = await swagger.read_raw_body(request, "alerts")
+        posted = posted_alerts(raw)
+        if posted is None:
+            body = swagger.decode_body(raw, "alerts", swagger.POSTABLE_ALERTS)
+            swagger.validate_alerts(body)
+            if body and any(a is None for a in body):
+                raise DropConnection()  # 0.25 dereferences the nil alert
+            posted = [PostedAlert(a.get("labels") or {}, a.get("annotations") or {},
+                                  time_or_zero(a.get("startsAt")), time_or_zero(a.get("endsAt")),
+                                  a.get("generatorURL") or "") for a in body or []]
         cfg = self.deps.current()
         prepared = prepare(posted, now=self.deps.clock.now(), resolve_timeout=cfg.resolve_timeout,
                            version="v2", metrics=self.deps.ingest)
