@@ -43,10 +43,10 @@ def _load(path: str, extended: bool) -> Any:
 
     try:
         return amconfig.load_file(path)
-    except amconfig.ConfigError as e:
+    except amconfig.ConfigError:
         if extended:
             return amconfig.load_file(path, extended=True)
-        raise e
+        raise
 
 
 def _test_alert(labels: dict[str, str], resolved: bool, now: int) -> Any:
