@@ -108,10 +108,11 @@ def _mismatch(node: Any, target: str) -> str:
 def _register_extras(app: App) -> None:
     """amclone's own subcommands (``check rules``, promtool's rule checks): hidden, so help
     stays byte-identical to amtool's."""
-    from amclone.cli.amctl import check_rules, test_rules
+    from amclone.cli.amctl import check_rules, receiver_test, test_rules
 
     check_rules.register(app)
     test_rules.register(app)
+    receiver_test.register(app)  # "amctl receiver test RECEIVER" (argv holds "test")
     for name in ("check", "test"):
         cmd = app.lookup(name)
         if cmd is not None:

@@ -142,7 +142,10 @@ def register(app: App) -> None:
 def _action(env: Env) -> None:
     from amclone.cli.amctl.env import Exit
 
-    args = [str(env.arg("receiver")), f"--config.file={env.value('config.file')}"]
+    def one(v: Any) -> str:
+        return str(v[0] if isinstance(v, list) and v else v)
+
+    args = [one(env.arg("receiver")), f"--config.file={one(env.value('config.file'))}"]
     code = run(args, env.out, env.err)
     if code:
         raise Exit(code)
