@@ -8,23 +8,27 @@ Alertmanager wrote (or fail where Go's encoding/json fails and 0.25 answers with
 
 Configs: our own (`config_json/`: every integration, http_config variants, TLS versions, routes
 and inhibit rules in both syntaxes, time intervals, templates, anchors, escapes), the YAML marshal
-fixtures (`marshal/`) and every config of the shared corpus that Alertmanager accepts.
+fixtures (`marshal/`) and every config of the shared corpus that Alertmanager accepts; then
+seeded mutants of all of them (test_mutants_compat's edits) wherever both sides accept one.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 import shutil
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_mutants_compat import _mutate
 
-from amclone.config import load_file
+from amclone.config import ConfigError, load_file
 from amclone.config.marshal_json import marshal_json
 from amclone.testing.procs import SHARED, Managed, start_alertmanager, start_amclone
 
@@ -80,8 +84,11 @@ def _get(url: str) -> tuple[int, str, str]:
 
 def _reload(url: str) -> int:
     req = urllib.request.Request(url + "/-/reload", method="POST")
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return int(r.status)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
 
 
 def config_json_text(body: str) -> str | None:
@@ -106,3 +113,31 @@ def test_config_json(pair: Pair, source: Path) -> None:
     assert (None if result.error else result.text()) == expected
     assert mine[:2] == theirs[:2]
     assert _VOLATILE.sub("", mine[2]) == _VOLATILE.sub("", theirs[2])
+
+
+MUTANTS_PER_CONFIG = 10
+
+
+def test_mutants(pair: Pair) -> None:
+    """Every mutant Alertmanager and marshal_json's loader both accept comes out the same."""
+    rnd = random.Random(20251204)
+    compared, diffs = 0, []
+    for source in CASES:
+        lines = source.read_text(errors="replace").split("\n")
+        for n in range(MUTANTS_PER_CONFIG):
+            mutant = lines
+            for _ in range(rnd.randint(1, 2)):
+                mutant = _mutate(rnd, mutant) if mutant else mutant
+            pair.cfg.write_text("\n".join(mutant))
+            try:
+                result = marshal_json(load_file(str(pair.cfg)))
+            except ConfigError:
+                continue
+            if _reload(pair.am) != 200:
+                continue
+            compared += 1
+            theirs = config_json_text(_get(pair.am + "/api/v1/status")[2])
+            if (None if result.error else result.text()) != theirs:
+                diffs.append(f"{source.name} #{n}:\n" + "\n".join(mutant))
+    assert diffs == []
+    assert compared > 100
