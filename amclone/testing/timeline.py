@@ -56,6 +56,7 @@ class Silence:
     ref: str
     matchers: tuple[tuple[str, str, bool, bool], ...]  # name, value, isRegex, isEqual
     ends: float = 3600.0
+    starts: float | None = None  # None: from the step's moment; later: a pending silence
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Target:
             self._request("POST", "/api/v2/alerts", [a.to_json(t0) for a in step.alerts])
         elif isinstance(step, Silence):
             body = {"matchers": [{"name": n, "value": v, "isRegex": r, "isEqual": e} for n, v, r, e in step.matchers],
-                    "startsAt": format_rfc3339nano(int((t0 + step.at) * 1e9)),
+                    "startsAt": format_rfc3339nano(int((t0 + (step.at if step.starts is None else step.starts)) * 1e9)),
                     "endsAt": format_rfc3339nano(int((t0 + step.ends) * 1e9)),
                     "createdBy": "harness", "comment": step.ref}
             got = self._request("POST", "/api/v2/silences", body)

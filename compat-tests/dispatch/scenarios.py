@@ -186,6 +186,13 @@ SCENARIOS: list[Scenario] = [
     Scenario("silence_then_expire", cfg(), (
         Silence(0, "s1", (("alertname", "A", False, True),)), post(0.2, al("A"), al("B")),
         Snapshot(1.5, "silenced"), Expire(5.0, "s1"), Snapshot(5.5, "expired")), 8),
+    Scenario("pending_silence_becomes_active", cfg(ri="5s"), (
+        post(0, al("A", ends=60)), Silence(0, "later", (("alertname", "A", False, True),), starts=2.5),
+        Snapshot(1.5, "pending"), Snapshot(3.0, "active")), 8),
+    Scenario("reload_adds_inhibition", cfg(), (
+        post(0, al("Crit", severity="critical", instance="a"), al("Warn", severity="warning", instance="a")),
+        Reload(2.0, cfg(extra=INHIBIT)), Snapshot(1.5, "before"), Snapshot(3.0, "after"),
+        post(3.5, al("Warn2", severity="warning", instance="a"))), 6),
     Scenario("silence_regex_and_negative", cfg(group_by="['...']"), (
         Silence(0, "s1", (("instance", "db.*", True, True), ("env", "prod", False, False))),
         post(0.2, al("A", instance="db1", env="dev"), al("A", instance="db2", env="prod"),
