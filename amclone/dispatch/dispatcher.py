@@ -31,7 +31,7 @@ from amclone.labels.labelset import before, fingerprint
 from amclone.notify.stage import NotifyContext, Stage
 from amclone.timeutil import NS_PER_SECOND, Clock
 
-__all__ = ["AlertGroup", "Dispatcher", "DispatcherMetrics", "MIN_TIMEOUT", "default_timeout"]
+__all__ = ["MIN_TIMEOUT", "AlertGroup", "Dispatcher", "DispatcherMetrics", "default_timeout"]
 
 log = logging.getLogger("amclone.dispatch")
 
@@ -176,7 +176,7 @@ class Dispatcher:
         except asyncio.CancelledError:
             log.debug("Notify for alerts canceled num_alerts=%d", len(alerts))
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - any failure is a failed flush, as in Go
             log.error("Notify for alerts failed num_alerts=%d err=%s", len(alerts), e)
             return False
         return True

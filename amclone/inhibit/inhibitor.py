@@ -59,7 +59,7 @@ def _matchers(match: Mapping[str, str], match_re: Mapping[str, Any], extra: Iter
 class InhibitRule:
     """One ``inhibit_rules`` entry with its own cache of source alerts."""
 
-    __slots__ = ("source", "target", "equal", "_cache", "_equal_names")
+    __slots__ = ("_cache", "_equal_names", "equal", "source", "target")
 
     def __init__(self, source: Sequence[Matcher], target: Sequence[Matcher], equal: Iterable[str]) -> None:
         self.source = tuple(source)

@@ -66,7 +66,7 @@ def needs_update(entry: Entry | None, firing: set[int], resolved: set[int], send
 
 
 class DedupStage:
-    __slots__ = ("send_resolved", "nflog", "receiver", "clock")
+    __slots__ = ("clock", "nflog", "receiver", "send_resolved")
 
     def __init__(self, send_resolved: bool, nflog: NotificationLog, receiver: Receiver, clock: Clock) -> None:
         self.send_resolved = send_resolved
@@ -96,7 +96,7 @@ NotifiedHook = Callable[[NotifyContext, Receiver, Sequence[Alert]], None]
 class SetNotifiesStage:
     """Logs the whole batch's hashes (not just what was sent), with expiry 2 x repeat_interval."""
 
-    __slots__ = ("nflog", "receiver", "hooks")
+    __slots__ = ("hooks", "nflog", "receiver")
 
     def __init__(self, nflog: NotificationLog, receiver: Receiver, hooks: Iterable[NotifiedHook] = ()) -> None:
         self.nflog = nflog

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Protocol
+from typing import Protocol
 
 from amclone.alerts import Alert, Muter
 from amclone.timeinterval import TimeInterval
@@ -209,7 +209,7 @@ class Sleeper(Protocol):
 class WaitStage:
     """Waits ``peer position x --cluster.peer-timeout`` so that peers notify one after another."""
 
-    __slots__ = ("wait", "clock")
+    __slots__ = ("clock", "wait")
 
     def __init__(self, wait: Callable[[], float], clock: Sleeper) -> None:
         self.wait = wait

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from amclone.testing.procs import free_port
 
@@ -110,7 +110,7 @@ class WebhookCollector:
         with self._lock:
             return list(self.deliveries)
 
-    def start(self) -> WebhookCollector:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -118,7 +118,7 @@ class WebhookCollector:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> WebhookCollector:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
