@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+from collections.abc import Callable
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any, Protocol
 
-from amclone.promql import Engine
+from amclone.promql import Engine, Plan, Result, ast
 from amclone.rules.alerting import RuleEvalError, RuleQuery, Rows
 from amclone.tsdb.series import Labels
 
@@ -31,24 +33,76 @@ class DataSource(Protocol):
 
     def query(self, expr: str, t_ms: int) -> Rows: ...
 
+    def invalidate(self) -> None:
+        """The store changed (a group wrote): forget results shared between rules."""
+        ...
+
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne}
+
+
+def _rows(res: Result) -> Rows:
+    if res.type == "vector":
+        return [(s.labels, s.value) for s in res.value]
+    if res.type == "scalar":
+        return [((), float(res.value))]
+    raise RuleEvalError(NOT_VECTOR)
+
 
 class LocalSource:
-    """Queries amclone's head through a compiled plan per rule."""
+    """Queries amclone's head through a compiled plan per rule.
+
+    Rule files repeat an expression with different thresholds (``> 80`` warning, ``> 95``
+    critical, one rule per tenant...). A rule of the form ``<vector expr> <cmp> <number>`` (filter,
+    no ``bool``) therefore evaluates its left side once per query time and shares it with every rule
+    of that shape, and applies the threshold itself (keeping labels and value, as a filter does).
+    The shared results are dropped whenever a group writes (`invalidate`), so a later rule still
+    sees an earlier recording rule's output."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._shared: dict[tuple[str, int], Rows | Exception] = {}
+        self._plans: dict[str, Plan] = {}
+
+    def invalidate(self) -> None:
+        self._shared.clear()
 
     def compile(self, expr: str) -> RuleQuery:
         plan = self.engine.compile(expr)
+        split = self._threshold(plan.expr)
+        if split is None:
+            return lambda t_ms: _rows(plan.instant(t_ms))
+        lhs_expr, cmp, bound = split
+        lhs_text = repr(lhs_expr)
+        lhs = self._plans.get(lhs_text)
+        if lhs is None:
+            lhs = self._plans[lhs_text] = self.engine.compile_ast(lhs_expr, lhs_text)
+        shared = self._shared
 
         def run(t_ms: int) -> Rows:
-            res = plan.instant(t_ms)
-            if res.type == "vector":
-                return [(s.labels, s.value) for s in res.value]
-            if res.type == "scalar":
-                return [((), float(res.value))]
-            raise RuleEvalError(NOT_VECTOR)
+            key = (lhs_text, t_ms)
+            got = shared.get(key)
+            if got is None:
+                try:
+                    got = _rows(lhs.instant(t_ms))
+                except Exception as e:  # the whole expression decides (it may not fail)
+                    got = e
+                if len(shared) > 4096:
+                    shared.clear()
+                shared[key] = got
+            if isinstance(got, Exception):
+                return _rows(plan.instant(t_ms))
+            return [r for r in got if cmp(r[1], bound)]
         return run
+
+    @staticmethod
+    def _threshold(expr: ast.Expr) -> tuple[ast.Expr, Callable[[float, float], bool], float] | None:
+        if not (isinstance(expr, ast.Binary) and expr.op in _COMPARE and not expr.return_bool
+                and expr.matching is None and isinstance(expr.rhs, ast.NumberLiteral)
+                and expr.lhs.type == ast.VECTOR):
+            return None
+        return expr.lhs, _COMPARE[expr.op], expr.rhs.value
 
     def query(self, expr: str, t_ms: int) -> Rows:
         return self.compile(expr)(t_ms)
@@ -70,6 +124,9 @@ class RemoteSource:
 
     def compile(self, expr: str) -> RuleQuery:
         return lambda t_ms: self.query(expr, t_ms)
+
+    def invalidate(self) -> None:
+        pass
 
     def query(self, expr: str, t_ms: int) -> Rows:
         params = urllib.parse.urlencode({"query": expr, "time": f"{t_ms / 1000:.3f}"})

@@ -78,6 +78,7 @@ class RuleGroup:
         self.name, self.file = spec.name, spec.file
         self.interval, self.limit, self.query_offset = spec.interval, spec.limit, spec.query_offset
         self.appender = appender
+        self.source = source
         self.resend_delay = resend_delay
         self.notify = notify
         self.metrics = metrics
@@ -138,6 +139,8 @@ class RuleGroup:
                 gone = self.previous[i] - current
                 if gone:
                     self.appender.append_rows([(lbls, STALE_NAN) for lbls in gone], t_ms)
+                if rows or gone:
+                    self.source.invalidate()
                 self.previous[i] = current
             rule.last_evaluation = ts
             rule.evaluation_seconds = time.perf_counter() - r_start
