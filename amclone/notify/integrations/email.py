@@ -119,12 +119,15 @@ class EmailNotifier:
         errors: list[str] = []
         for mech in mechs.split(" "):
             if mech == "CRAM-MD5":
-                if not secret(c.auth_secret):
+                auth_secret = secret(c.auth_secret) or (
+                    read_secret_file(getattr(c, "auth_secret_file", ""), strip=False)
+                    if getattr(c, "auth_secret_file", "") else "")
+                if not auth_secret:
                     errors.append("missing secret for CRAM-MD5 auth mechanism")
                     continue
                 code, msg = await self._cmd(smtp, "AUTH CRAM-MD5")
                 challenge = base64.b64decode(msg)
-                digest = hmac.new(secret(c.auth_secret).encode(), challenge, hashlib.md5).hexdigest()
+                digest = hmac.new(auth_secret.encode(), challenge, hashlib.md5).hexdigest()
                 await self._final(smtp, base64.b64encode(f"{c.auth_username} {digest}".encode()).decode(),
                                   "*smtp.cramMD5Auth")
                 return
@@ -179,7 +182,8 @@ class EmailNotifier:
     async def _notify(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> tuple[bool, Exception | None]:
         c = self.conf
         host, port = c.smarthost.host, c.smarthost.port
-        implicit = port == "465"
+        force = getattr(c, "force_implicit_tls", None)  # newer releases' override of the port rule
+        implicit = port == "465" if force is None else bool(force)
         tls_server = getattr(c.tls_config, "server_name", "") or host
         smtp = aiosmtplib.SMTP(hostname=host, port=int(port or 25), use_tls=implicit, start_tls=False,
                                validate_certs=True, tls_context=_tls(c) if implicit else None,

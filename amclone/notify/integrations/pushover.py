@@ -58,6 +58,12 @@ class PushoverNotifier(HttpNotifier):
         p += [("url", url), ("url_title", t.text(c.url_title)), ("priority", t.text(c.priority)),
               ("retry", str(int(c.retry // NS))), ("expire", str(int(c.expire // NS))),
               ("sound", t.text(c.sound))]
+        if hasattr(c, "device"):  # newer releases' keys (extended schema), sent as they send them
+            p.append(("device", t.text(c.device)))
+            if c.monospace:
+                p.append(("monospace", "1"))
+            if c.ttl // NS > 0:
+                p.append(("ttl", str(int(c.ttl // NS))))
         if t.error is not None:
             raise NotifyFailure(str(t.error))
         base = str(getattr(c, "api_url", None) or self.api_url)

@@ -29,6 +29,7 @@ from amclone.notify.stage import NotifyContext
 
 MAX_TITLE_RUNES = 1024
 DEFAULT_MRKDWN_IN = ("fallback", "pretext", "text")
+APP_URL = "https://slack.com/api/chat.postMessage"
 
 
 def _put(d: dict[str, Any], key: str, value: Any) -> None:
@@ -81,11 +82,20 @@ class SlackNotifier(HttpNotifier):
         _put(req, "icon_emoji", t.text(c.icon_emoji))
         _put(req, "icon_url", t.text(c.icon_url))
         _put(req, "link_names", c.link_names)
+        _put(req, "text", t.text(getattr(c, "message_text", "")))  # newer releases' top-level text
         req["attachments"] = [att]
         if t.error is not None:
             raise NotifyFailure(str(t.error))
-        url = secret(c.api_url) if c.api_url is not None else read_secret_file(c.api_url_file)
-        return [Rendered("POST", url, encoder_line(req), context=f"channel {quote(channel)}")]
+        headers: dict[str, str] | None = None
+        token = secret(getattr(c, "app_token", None)) or (
+            read_secret_file(c.app_token_file) if getattr(c, "app_token_file", "") else "")
+        if token:  # newer releases: a Slack app posts to chat.postMessage with a bearer token
+            app_url = getattr(c, "app_url", None)
+            url = str(app_url) if app_url is not None else APP_URL
+            headers = {"Authorization": f"Bearer {token}"}
+        else:
+            url = secret(c.api_url) if c.api_url is not None else read_secret_file(c.api_url_file)
+        return [Rendered("POST", url, encoder_line(req), headers=headers, context=f"channel {quote(channel)}")]
 
     def handle(self, req: Rendered, resp: HttpResult) -> tuple[bool, Exception | None]:
         retry, err = check(resp.status, resp.body)

@@ -42,7 +42,10 @@ class TelegramNotifier(HttpNotifier):
         if t.error is not None:
             raise NotifyFailure(str(t.error), retry=True)
         token = secret(c.bot_token) or read_secret_file(getattr(c, "bot_token_file", ""))
-        params = {"chat_id": str(c.chat_id), "text": text, "disable_web_page_preview": "true"}
+        chat_id = str(c.chat_id)
+        if getattr(c, "chat_id_file", ""):
+            chat_id = read_secret_file(c.chat_id_file, wrap="failed to read chat_id_file")
+        params = {"chat_id": chat_id, "text": text, "disable_web_page_preview": "true"}
         if c.parse_mode:
             params["parse_mode"] = c.parse_mode
         if c.disable_notifications:

@@ -129,3 +129,18 @@ async def test_jira_create_then_update_and_resolve_transition() -> None:
             ("POST", "/rest/api/2/search"), ("PUT", "/rest/api/2/issue/OPS-1"),
             ("GET", "/rest/api/2/issue/OPS-1/transitions"), ("POST", "/rest/api/2/issue/OPS-1/transitions")]
         assert json.loads(seen[3].body) == {"transition": {"id": "31"}}
+
+
+async def test_newer_keys_of_old_integrations() -> None:
+    async with serve(lambda m, p: (200, "application/json", b'{"ok": true}')) as (url, seen):
+        (slack, pushover) = notifiers(
+            f"  slack_configs: [{{app_token: xoxb-1, app_url: '{url}/api/chat.postMessage', channel: '#c',"
+            " message_text: hello}]\n"
+            "  pushover_configs: [{user_key: u, token: t, device: phone, ttl: 1h, monospace: true}]\n")
+        pushover.api_url = url + "/1/messages.json"
+        assert await slack.notify(ctx(), alerts()) == (False, None)
+        assert await pushover.notify(ctx(), alerts()) == (False, None)
+        s, p = seen
+        assert s.path == "/api/chat.postMessage" and s.headers["authorization"] == "Bearer xoxb-1"
+        assert json.loads(s.body)["text"] == "hello"
+        assert "device=phone" in p.path and "monospace=1" in p.path and "ttl=3600" in p.path
