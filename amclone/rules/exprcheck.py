@@ -43,7 +43,7 @@ _TYPE = re.compile(r"^expected type (\w+(?: vector)?) in call to function ['\"](
 _TYPE_NAMES = {"matrix": "range vector", "vector": "instant vector", "scalar": "scalar", "string": "string"}
 
 # Parser messages known to differ from Prometheus 2.42's (kept for the report and the tests).
-KNOWN_DIFFERENT = ("invalid promql query", "binary expression must contain")
+KNOWN_DIFFERENT = ("invalid promql query",)
 
 
 def _regex_error(text: str) -> str | None:
@@ -147,32 +147,64 @@ _SCALAR_CMP = "comparisons between scalars must use BOOL modifier"
 _EMPTY_SELECTOR = "vector selector must contain at least one non-empty matcher"
 
 
-def _still_fails(text: str, msg: str) -> bool:
+def _outcome(text: str) -> str | None:
     try:
         parse(text)
     except PromQLError as e:
-        return str(e) == msg
-    return False
+        return str(e)
+    return None
+
+
+def _first_repair(text: str, msg: str, candidates: list[tuple[int, str]]) -> int | None:
+    """The culprit among (position, repaired text) candidates: the first whose repair parses; if
+    none does, the first whose repair at least makes `msg` go away."""
+    outcomes = [(pos, _outcome(repaired)) for pos, repaired in candidates]
+    for pos, outcome in outcomes:
+        if outcome is None:
+            return pos
+    return next((pos for pos, outcome in outcomes if outcome != msg), None)
 
 
 def _locate_by_repair(text: str, msg: str) -> str | None:
     """Errors that Prometheus places on a node (no position in our parser's message): try the
-    one repair that removes the error at each candidate place, in text order; the first place
-    where the message goes away is the culprit. ``1 > 2`` points at the operator, a selector with
-    only empty-matching matchers at its ``{``."""
+    one repair that removes the error at each candidate place; the culprit is where it works.
+    ``1 > 2`` points at the operator, a selector with only empty-matching matchers at its ``{``,
+    a range vector used as an operand at that operand."""
     mask = code_mask(text)
+    candidates: list[tuple[int, str]] = []
     if msg == _SCALAR_CMP:
-        for m in _COMPARISON.finditer(text):
-            if text[m.end():].lstrip().lower().startswith("bool"):
-                continue
-            if mask[m.start()] and not _still_fails(text[:m.end()] + " bool" + text[m.end():], msg):
-                return f"{position(text, m.start())}: parse error: {msg}"
-    if msg == _EMPTY_SELECTOR:
-        for i, c in enumerate(text):
-            if mask[i] and c == "{" and not preceded_by_ident(text, i) and not _still_fails(
-                    text[:i] + "x" + text[i:], msg):
-                return f"{position(text, i)}: parse error: {msg}"
-    return None
+        candidates = [(m.start(), text[:m.end()] + " bool" + text[m.end():]) for m in _COMPARISON.finditer(text)
+                      if mask[m.start()] and not text[m.end():].lstrip().lower().startswith("bool")]
+    elif msg == _EMPTY_SELECTOR:
+        candidates = [(i, text[:i] + "x" + text[i:]) for i, c in enumerate(text)
+                      if mask[i] and c == "{" and not preceded_by_ident(text, i)]
+    elif msg == _RANGE_OPERAND:
+        candidates = [(_operand_start(text, m.start(), mask), text[:m.start()] + text[m.end():])
+                      for m in _RANGE.finditer(text) if mask[m.start()]]
+    found = _first_repair(text, msg, candidates)
+    return None if found is None else f"{position(text, found)}: parse error: {msg}"
+
+
+_RANGE_OPERAND = "binary expression must contain only scalar and instant vector types"
+_RANGE = re.compile(r"\[[^\[\]]*\]")
+
+
+def _operand_start(text: str, bracket: int, mask: list[bool]) -> int:
+    """Where the operand before a ``[range]`` begins (2.42 points at the range-vector operand):
+    back over a ``{...}`` or ``(...)`` group, then over the name in front of it."""
+    i = bracket
+    closer = text[i - 1:i]
+    if closer in ("}", ")"):
+        opener, depth, i = "{" if closer == "}" else "(", 0, i - 1
+        while i > 0:
+            if mask[i]:
+                depth += (text[i] == closer) - (text[i] == opener)
+                if depth == 0:
+                    break
+            i -= 1
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_:"):
+        i -= 1
+    return i
 
 
 def _reword(text: str, msg: str) -> str:
