@@ -18,9 +18,9 @@ _STARTERS: dict[str, Callable[[Path, Path], tuple[Managed, str]]] = {
     "alertmanager": start_alertmanager,
     "amclone": start_amclone,
 }
-# The servers every compat test runs against. Adding amclone to the default is this one line;
-# AMCTL_SERVERS=alertmanager,amclone runs both meanwhile.
-SERVERS = {k: _STARTERS[k] for k in os.environ.get("AMCTL_SERVERS", "alertmanager").split(",")}
+# The servers every compat test runs against: amtool and amctl are compared against the real
+# Alertmanager and against amclone (AMCTL_SERVERS=alertmanager narrows it while debugging).
+SERVERS = {k: _STARTERS[k] for k in os.environ.get("AMCTL_SERVERS", "alertmanager,amclone").split(",")}
 
 AMCTL = [sys.executable, "-m", "amclone.cli.amctl.main"]
 
