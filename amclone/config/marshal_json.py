@@ -33,6 +33,7 @@ from typing import Any
 
 from amclone.compat import gojson
 from amclone.config.errors import ConfigError
+from amclone.config.globalconf import GlobalConfig
 from amclone.config.gostruct import FieldSpec, Ptr, struct_fields
 from amclone.config.httpconfig import TLS_VERSION, OAuth2
 from amclone.config.marshal import _unwrap, as_running
@@ -55,7 +56,7 @@ class JSONMarshalError(Exception):
 class ConfigJSON:
     """What `/api/v1/status` puts under `configJSON`: Go-ordered plain data, or Go's failure.
 
-    `data` holds only dicts (in Go's key order), lists, str, int, bool and None, ready for
+    `data` holds only dicts (in Go's key order), lists, str, int, float, bool and None, for
     `gojson.dumps`; when `error` is set Go could not marshal the config and `data` is None.
     """
 
@@ -103,15 +104,8 @@ _TAGS: dict[tuple[type, str], tuple[str, bool]] = {
     (SigV4Config, "secret_key"): ("SecretKey", False),
     (SigV4Config, "profile"): ("Profile", False),
     (SigV4Config, "role_arn"): ("RoleARN", False),
+    (GlobalConfig, "smtp_require_tls"): ("smtp_require_tls", True),
 }
-
-
-def _global_tags() -> None:
-    from amclone.config.globalconf import GlobalConfig
-    _TAGS[(GlobalConfig, "smtp_require_tls")] = ("smtp_require_tls", True)
-
-
-_global_tags()
 
 _TLS_VERSION_ERROR = ("json: error calling MarshalJSON for type config.TLSVersion: "
                       "invalid character 'T' looking for beginning of value")
@@ -238,9 +232,11 @@ def _leaf(value: Any) -> Any:
         return value.original or None
     if isinstance(value, (bool, int, str)):
         return value
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise JSONMarshalError(f"json: unsupported value: {'NaN' if math.isnan(value) else ('+Inf' if value > 0 else '-Inf')}")
+    if isinstance(value, float):  # extended schema's `any` fields only
+        if math.isnan(value):
+            raise JSONMarshalError("json: unsupported value: NaN")
+        if math.isinf(value):
+            raise JSONMarshalError("json: unsupported value: " + ("+Inf" if value > 0 else "-Inf"))
         return value
     return _NOT_LEAF
 
