@@ -4,8 +4,9 @@ promtool prints ``Checking <file>`` and a blank line to stdout for every file, t
 between: ``  SUCCESS: N rules found`` on stdout, or ``  FAILED:`` and one error per line on
 stderr. Exit 1 if any file had a real error; a lint finding alone (duplicate rules, on by default)
 prints ``FAILED`` too but exits 0, or 3 with ``--lint-fatal``. ``--extensions`` (amclone's own,
-off by default so verdicts stay promtool's) accepts the group fields amclone's loader takes:
-``query_offset``, group ``labels`` and ``evaluation: on_write``.
+off by default so verdicts stay promtool's) checks a file the way amclone itself loads it: the
+group fields ``query_offset``, ``labels`` and ``evaluation: on_write`` are accepted and
+expressions are read with the Prometheus 3 grammar amclone's engine runs.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def register(app: App) -> None:
     rules.flag("lint", "Linting checks to apply. Available options are: " + ", ".join(LINT_OPTIONS)
                + ". Use --lint=none to disable linting", default=["duplicate-rules"])
     rules.flag("lint-fatal", "Make lint errors exit with exit code 3.", kind="bool")
-    rules.flag("extensions", "Accept amclone's rule-file extensions (query_offset, group labels, "
-               "evaluation: on_write); promtool 2.42 rejects them.", kind="bool")
+    rules.flag("extensions", "Check as amclone loads rules: accept query_offset, group labels and "
+               "evaluation: on_write, and Prometheus 3 PromQL; promtool 2.42 rejects them.", kind="bool")
     rules.arg("rule-files", "The rule files to check.", kind="existingfiles", required=True)
     rules.action = action
