@@ -74,7 +74,7 @@ class HttpCapture:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._stopping = asyncio.Event()
-        app = web.Application()
+        app = web.Application(client_max_size=64 << 20)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(self._runner.setup())

@@ -185,7 +185,18 @@ class Side:
         self.smtp.stop()
 
 
-@pytest.fixture(params=["default", "custom"])
+def huge_alerts() -> list[dict[str, object]]:
+    """Past every service's limit: a 1100-rune common label (titles, subjects, summaries) and a
+    600 kB annotation (PagerDuty's 512 kB event, SNS's 256 KiB, Telegram, Webex, VictorOps)."""
+    long_label = "é" * 1100
+    out = []
+    for a in ALERTS:
+        labels = dict(a["labels"], long=long_label)  # type: ignore[arg-type]
+        out.append(dict(a, labels=labels, annotations={"summary": "ü" + "x" * 600_000}))
+    return out
+
+
+@pytest.fixture(params=["default", "custom", "huge"])
 def sides(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Side, Side]]:
     tmpl = CUSTOM_TMPL if request.param == "custom" else None
     am, amc = Side(tmp_path, "am", tmpl), Side(tmp_path, "amc", tmpl)
@@ -222,11 +233,13 @@ def wait_all(side: Side, count_per: int) -> None:
 
 def test_integration_requests_identical(sides: tuple[Side, Side], request: pytest.FixtureRequest) -> None:
     am, amc = sides
+    kind = request.node.callspec.params["sides"]
+    sent = huge_alerts() if kind == "huge" else ALERTS
     for s in sides:
-        post_alerts(s.url, ALERTS)
+        post_alerts(s.url, sent)
     for s in sides:
         wait_all(s, 1)
-    resolved = [dict(a, endsAt="2026-01-02T00:00:00Z") for a in ALERTS]
+    resolved = [dict(a, endsAt="2026-01-02T00:00:00Z") for a in sent]
     for s in sides:
         post_alerts(s.url, resolved)
     for s in sides:
@@ -236,7 +249,11 @@ def test_integration_requests_identical(sides: tuple[Side, Side], request: pytes
         assert want[p], f"Alertmanager sent nothing to {p}: {am.proc.output()[-2000:] if am.proc else ''}"
         assert got[p] == want[p], p
     slack_title = json.loads(want["/slack"][0][3])["attachments"][0]["title"]
-    custom = request.node.callspec.params["sides"] == "custom"
+    custom = kind == "custom"
+    if kind == "huge":
+        assert len(slack_title) == 1024 and slack_title.endswith("…")
+        assert b"Custom details have been removed" in want["/pd"][0][3]
+        return
     assert slack_title == ("[FIRING] Disk (2)" if custom else "[FIRING:2] Disk (critical infra)")
     assert custom == (b"a:9100: disk" in want["/webex"][0][3])
     assert json.loads(want["/slack"][1][3])["attachments"][0]["color"] == "good"  # the resolved one
