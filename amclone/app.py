@@ -139,7 +139,7 @@ class App:
             resolve_timeout=cfg.global_config.resolve_timeout,
             original=marshal_yaml(cfg),
             route=route,
-            json=_config_json(cfg),
+            json=amconfig.marshal_json(cfg),
         )
 
     def load_config(self) -> None:
@@ -197,10 +197,3 @@ class App:
         await self.alerts.stop()
         self.nflog.close()
         self.silences.close()
-
-
-def _config_json(cfg: Any) -> Any:
-    """/api/v1/status configJSON. SEAM: the config package has no Go-JSON form of Config yet."""
-    fn = getattr(amconfig, "marshal_json", None)
-    return fn(cfg) if fn is not None else None
-

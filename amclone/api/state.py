@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from amclone.alerts import Alert, AlertStatusInfo, AlertStore, IngestMetrics
+from amclone.config.marshal_json import ConfigJSON
 from amclone.silence import Silences
 from amclone.timeutil import Clock
 
@@ -47,7 +48,7 @@ class ApiConfig:
     resolve_timeout: int
     original: str  # config.marshal_yaml(): /api/v2/status config.original, /api/v1/status configYAML
     route: RouteTree
-    json: Any = None  # /api/v1/status configJSON: the config as Go's encoding/json writes it
+    json: ConfigJSON | None = None  # /api/v1/status configJSON, as Go's encoding/json writes it
 
 
 @dataclass(frozen=True)
