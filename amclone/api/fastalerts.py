@@ -45,6 +45,7 @@ def posted_alerts(body: bytes) -> list[PostedAlert] | None:
         return None
     out: list[PostedAlert] = []
     append = out.append
+    new = tuple.__new__
     for a in alerts:
         starts_at = ends_at = ZERO_TIME
         try:
@@ -60,5 +61,7 @@ def posted_alerts(body: bytes) -> list[PostedAlert] | None:
         elif url and not is_request_uri(url):
             return None
         annotations = a.annotations
-        append(PostedAlert(a.labels, {} if annotations is None else annotations, starts_at, ends_at, url))
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (a third of its cost here).
+        append(new(PostedAlert, (a.labels, {} if annotations is None else annotations, starts_at, ends_at,
+                                 url, False)))
     return out

@@ -198,11 +198,15 @@ _PLAIN_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]*)?(
                         r"(?:\?[^\x00-\x1f\x7f]*)?$")
 
 
-@functools.lru_cache(maxsize=4096)  # Prometheus sends the same few generator URLs over and over
 def is_request_uri(s: str) -> bool:
     """strfmt "uri" (govalidator.IsRequestURI, i.e. Go's url.ParseRequestURI succeeds)."""
-    if _PLAIN_URI.match(s):
-        return True
+    # A regex match costs less than an lru_cache miss, and alerts' URLs often differ (they
+    # embed label values); only the rare URLs that need Go's full parse are remembered.
+    return _PLAIN_URI.match(s) is not None or _is_request_uri(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_request_uri(s: str) -> bool:
     if s == "" or not (s.startswith("/") or _has_scheme(s)):
         return s == "*"
     try:
