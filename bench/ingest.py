@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -116,6 +117,12 @@ async def post_all(url: str, reqs: list[bytes], connections: int) -> float:
             c.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--alerts", type=int, default=50_000)
@@ -146,15 +153,18 @@ async def run(servers: list[tuple[str, Managed, str]], args: argparse.Namespace)
         await post_all(url, requests(url, batches(1000, args.batch, "warmup")), args.connections)
     per_round = -(-args.alerts // args.rounds)
     elapsed = {name: 0.0 for name, _, _ in servers}
+    cpu = {name: 0.0 for name, _, _ in servers}
     ratios = []
     sent = 0
     for r in range(args.rounds):
         n = min(per_round, args.alerts - sent)
         rates = {}
         order = servers if r % 2 == 0 else servers[::-1]
-        for name, _, url in order:
+        for name, proc, url in order:
             reqs = requests(url, batches(n, args.batch, "timed", sent))
+            c0 = cpu_seconds(proc.proc.pid)
             t = await post_all(url, reqs, args.connections)
+            cpu[name] += cpu_seconds(proc.proc.pid) - c0
             elapsed[name] += t
             rates[name] = n / t
         sent += n
@@ -164,7 +174,9 @@ async def run(servers: list[tuple[str, Managed, str]], args: argparse.Namespace)
               + f", ratio {ratios[-1]:.2f}x")
     rate = {name: args.alerts / t for name, t in elapsed.items()}
     for name, _, _ in servers:
-        print(f"{name}: {args.alerts} alerts in {elapsed[name]:.2f}s = {rate[name]:,.0f} alerts/s")
+        print(f"{name}: {args.alerts} alerts in {elapsed[name]:.2f}s = {rate[name]:,.0f} alerts/s, "
+              f"server CPU {cpu[name] / args.alerts * 1e6:.1f} us per alert "
+              f"({cpu[name] / elapsed[name]:.0%} of one core)")
     if len(ratios) > 1:
         print(f"per-round ratio: median {statistics.median(ratios):.2f}x, "
               f"min {min(ratios):.2f}x, max {max(ratios):.2f}x")
