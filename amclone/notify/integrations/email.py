@@ -223,10 +223,12 @@ class EmailNotifier:
                     await smtp.rcpt(r)
                 except aiosmtplib.SMTPException as e:
                     return True, NotifyFailure(f"send RCPT command: {e}", retry=True)
+            # The answer after the message is read and a refusal retried, as newer releases do;
+            # 0.25 dropped it (a deferred close) and counted the mail delivered.
             try:
                 await smtp.data(data)
             except aiosmtplib.SMTPException as e:
-                return True, NotifyFailure(f"send DATA command: {e}", retry=True)
+                return True, NotifyFailure(f"delivery failure: {e}", retry=True)
             return False, None
         finally:
             try:
