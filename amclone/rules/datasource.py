@@ -64,6 +64,7 @@ class LocalSource:
         self.engine = engine
         self._shared: dict[tuple[str, int], Rows | Exception] = {}
         self._plans: dict[str, Plan] = {}
+        self._users: dict[str, int] = {}  # rules compiled with each shared left side
 
     def invalidate(self) -> None:
         self._shared.clear()
@@ -78,9 +79,12 @@ class LocalSource:
         lhs = self._plans.get(lhs_text)
         if lhs is None:
             lhs = self._plans[lhs_text] = self.engine.compile_ast(lhs_expr, lhs_text)
-        shared = self._shared
+        self._users[lhs_text] = self._users.get(lhs_text, 0) + 1
+        shared, users = self._shared, self._users
 
         def run(t_ms: int) -> Rows:
+            if users[lhs_text] < 2:  # nothing to share: the whole plan filters while it scans
+                return _rows(plan.instant(t_ms))
             key = (lhs_text, t_ms)
             got = shared.get(key)
             if got is None:
