@@ -158,3 +158,38 @@ async def test_email_auth_and_require_tls() -> None:
                                       "advertise the STARTTLS extension")
     finally:
         await asyncio.to_thread(ctl.stop)
+
+
+async def test_email_cram_md5() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    seen: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            return "250 OK"
+
+        async def auth_CRAM__MD5(self, server: Any, args: list[str]) -> AuthResult:
+            challenge = b"<1.2@test>"
+            answer = await server.challenge_auth(base64.b64encode(challenge).decode(), encode_to_b64=False)
+            seen.append(answer)
+            user, _, digest = answer.decode().partition(" ")
+            want = hmac.new(b"s3cret", challenge, hashlib.md5).hexdigest()
+            return AuthResult(success=user == "u" and digest == want, handled=False)
+
+    port = free_port()
+    ctl = Controller(Handler(), hostname="127.0.0.1", port=port, auth_require_tls=False,
+                     auth_exclude_mechanism=["LOGIN", "PLAIN"])
+    ctl.start()
+    try:
+        (n,) = notifiers(f"  email_configs: [{{to: a@x, from: f@z, smarthost: '127.0.0.1:{port}', require_tls: false,"
+                         " auth_username: u, auth_secret: s3cret}]\n", extended=False)
+        assert await n.notify(ctx(), alerts()) == (False, None)
+        assert seen and seen[0].startswith(b"u ")
+    finally:
+        await asyncio.to_thread(ctl.stop)
