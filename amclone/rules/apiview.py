@@ -10,6 +10,8 @@ time for "never") follow Prometheus's ``web/api/v1``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import re
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -23,9 +25,43 @@ from amclone.template.gotmpl.gofmt import format_float
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
-def _num(x: float) -> float | int:
-    """Go's encoding/json prints integral floats without a fraction."""
-    return int(x) if x == x and abs(x) < 1e21 and float(x).is_integer() else x
+class GoFloat(str):
+    """A float already spelled as Go's encoding/json spells it (placed unquoted by `_dumps`)."""
+
+
+def _num(x: float) -> GoFloat:
+    """encoding/json: shortest digits, fixed notation for 1e-6 <= |x| < 1e21, else exponent."""
+    x = float(x)
+    if x == 0 or 1e-6 <= abs(x) < 1e21:
+        text = format(Decimal(repr(x)), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return GoFloat(text)
+    mant, _, exp = repr(x).partition("e")
+    sign, digits = (exp[0], exp[1:]) if exp[0] in "+-" else ("+", exp)
+    return GoFloat(f"{mant}e{sign}{int(digits):02d}")
+
+
+_MARK = "\u0000gofloat:"
+
+
+def _dumps(obj: Any) -> str:
+    """gojson.dumps, with `GoFloat` values written as bare numbers."""
+    def mark(o: Any) -> Any:
+        if isinstance(o, GoFloat):
+            return "\0gofloat:" + o
+        if isinstance(o, dict):
+            return {k: mark(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [mark(v) for v in o]
+        return o
+    text = gojson.dumps(mark(obj))
+    return re.sub(r'"\\u0000gofloat:([^"]*)"', r"\1", text)
+
+
+def _sorted(labels: dict[str, str]) -> dict[str, str]:
+    """labels.Labels marshal in name order."""
+    return dict(sorted(labels.items(), key=lambda kv: kv[0].encode()))
 
 
 def _time(ns: int) -> str:
@@ -33,7 +69,8 @@ def _time(ns: int) -> str:
 
 
 def alert_json(a: ActiveAlert) -> dict[str, Any]:
-    out: dict[str, Any] = {"labels": a.labels, "annotations": a.annotations, "state": STATE_NAMES[a.state],
+    out: dict[str, Any] = {"labels": _sorted(a.labels), "annotations": _sorted(a.annotations),
+                           "state": STATE_NAMES[a.state],
                            "activeAt": _time(a.active_at)}
     if a.keep_firing_since != ZERO:
         out["keepFiringSince"] = _time(a.keep_firing_since)
@@ -62,24 +99,26 @@ def rules_json(groups: Sequence[RuleGroup], kind: str = "", exclude_alerts: bool
                     continue
                 item: dict[str, Any] = {"state": STATE_NAMES[r.state()], "name": r.name, "query": r.expr,
                                         "duration": _num(r.for_ / 1e9), "keepFiringFor": _num(r.keep_firing_for / 1e9),
-                                        "labels": r.labels, "annotations": r.annotations}
+                                        "labels": _sorted(r.labels), "annotations": _sorted(r.annotations)}
                 if not exclude_alerts:
                     item["alerts"] = [alert_json(a) for a in _visible(r)]
             else:
                 if kind == "alert":
                     continue
-                item = {"name": r.name, "query": r.expr, "labels": r.labels}
+                item = {"name": r.name, "query": r.expr}
+                if r.labels:
+                    item["labels"] = _sorted(r.labels)
             item["health"] = r.health
             if r.last_error:
                 item["lastError"] = r.last_error
-            item["evaluationTime"] = r.evaluation_seconds
+            item["evaluationTime"] = _num(r.evaluation_seconds)
             item["lastEvaluation"] = _time(r.last_evaluation)
             item["type"] = r.kind
             rules.append(item)
         if (kind or names) and not rules:
             continue
         out.append({"name": g.name, "file": g.file, "rules": rules, "interval": _num(g.interval / 1e9),
-                    "limit": g.limit, "evaluationTime": g.evaluation_seconds,
+                    "limit": g.limit, "evaluationTime": _num(g.evaluation_seconds),
                     "lastEvaluation": _time(g.last_evaluation)})
     return {"groups": out}
 
@@ -90,7 +129,7 @@ def alerts_json(groups: Sequence[RuleGroup]) -> dict[str, Any]:
 
 def _reply(data: Any, status: int = 200) -> web.Response:
     body = {"status": "success", "data": data} if status == 200 else data
-    return web.Response(status=status, text=gojson.dumps(body), content_type="application/json")
+    return web.Response(status=status, text=_dumps(body), content_type="application/json")
 
 
 def make_handlers(groups: Callable[[], Sequence[RuleGroup]]) -> list[tuple[str, str, Any]]:
