@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Server
+from api_harness import Server
 
 from amclone.testing.procs import start_alertmanager, start_amclone
 

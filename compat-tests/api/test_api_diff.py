@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from harness import Server, compare, explain
+from api_harness import Server, compare, explain
 
 JSON = {"Content-Type": "application/json"}
 
@@ -230,7 +230,7 @@ def check_id(pair: tuple[Server, Server], method: str, path: str, ids: tuple[str
     am, ours = pair
     a = am.request(method, path.format(id=ids[0]))
     b = ours.request(method, path.format(id=ids[1]))
-    from harness import view
+    from api_harness import view
     theirs, mine = view(am, a), view(ours, b)
     if mine != theirs:
         FAILURES.append(f"{method} {path}\n" + explain(theirs, mine))
@@ -267,7 +267,7 @@ def test_silences(pair: tuple[Server, Server]) -> None:
     upd = {"comment": "updated", "endsAt": _iso(3400)}
     a = am.request("POST", "/api/v2/silences", json.dumps(_silence(id=am_id, **upd)), JSON)
     b = ours.request("POST", "/api/v2/silences", json.dumps(_silence(id=our_id, **upd)), JSON)
-    from harness import view
+    from api_harness import view
     if view(ours, b) != view(am, a):
         FAILURES.append("silence update\n" + explain(view(am, a), view(ours, b)))
     check_id(pair, "DELETE", "/api/v2/silence/{id}", pending)

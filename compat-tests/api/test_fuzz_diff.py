@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 
-from harness import Server, compare, explain
+from api_harness import Server, compare, explain
 
 SEGMENTS = ["api", "v1", "v2", "alerts", "groups", "silence", "silences", "status", "receivers", "-",
             "healthy", "ready", "reload", "metrics", "lib", "x", "", "Alerts", ".", "..", "%41",

@@ -8,7 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from harness import Server, compare, explain
+from api_harness import Server, compare, explain
 
 from amclone.testing.procs import start_alertmanager, start_amclone
 

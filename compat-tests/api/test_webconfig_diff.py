@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import bcrypt
-from harness import Server, compare, explain
+from api_harness import Server, compare, explain
 
 from amclone.testing.procs import Managed, free_port, reference_binary
 

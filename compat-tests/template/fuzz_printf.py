@@ -10,7 +10,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 os.chdir(HERE)
-from harness import amctl_inproc, amtool
+from template_harness import amctl_inproc, amtool
 
 R = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 VALUES = ["0", "1", "-1", "42", "255", "-255", "1.5", "-0.5", "3.14159", "1e21", "1e-7", "123456789.0", "0.0",

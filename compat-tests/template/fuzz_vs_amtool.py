@@ -13,7 +13,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 os.chdir(HERE)
-from harness import amctl_inproc, amtool
+from template_harness import amctl_inproc, amtool
 
 R = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 ATOMS = ['.', '.Status', '.Alerts', '.CommonLabels', '.CommonLabels.job', '.Alerts.Firing', '$', '$x', '1', '2.5', '"s"',

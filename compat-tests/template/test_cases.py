@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cases
-from harness import amctl_inproc, amtool
+from template_harness import amctl_inproc, amtool
 
 
 @pytest.mark.parametrize("case", cases.ALL, ids=[c[0] for c in cases.ALL])

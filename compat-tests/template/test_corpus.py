@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import DATA, amctl, amctl_inproc, amtool
+from template_harness import DATA, amctl, amctl_inproc, amtool
 
 from amclone.testing.procs import SHARED
 

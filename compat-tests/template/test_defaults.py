@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import DATA, UPSTREAM_DEFAULTS, amctl_inproc, amtool
+from template_harness import DATA, UPSTREAM_DEFAULTS, amctl_inproc, amtool
 
 SEP = "\n=====AMCLONE-SEPARATOR=====\n"
 

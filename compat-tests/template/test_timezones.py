@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import amctl, amtool
+from template_harness import amctl, amtool
 
 TEXT = ('{{ range .Alerts }}{{ .StartsAt }}|{{ .StartsAt.Local }}|{{ .EndsAt.Local }}|'
         '{{ .StartsAt.Local.Format "Mon Jan 2 15:04:05 MST 2006 -07:00" }}|{{ .EndsAt.UTC }}\n{{ end }}')
