@@ -28,7 +28,7 @@ import msgpack
 from amclone.alerts.alert import NIL_MAP, Alert
 
 __all__ = ["HEADER", "SNAPSHOT_MAGIC", "SNAP_HEAD", "CorruptFrame", "decode_alerts", "encode_alerts",
-           "frame", "fsync_dir", "iter_frames", "list_segments", "segment_name"]
+           "encode_payload", "frame", "fsync_dir", "iter_frames", "list_segments", "segment_name"]
 
 HEADER = struct.Struct("<II")
 # A frame larger than this is taken for garbage (a torn length field), not a reason to allocate.
@@ -54,12 +54,17 @@ def _rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
 
 def encode_alerts(alerts: Sequence[Alert]) -> bytes:
     """One framed payload holding `alerts`."""
+    return frame(encode_payload(alerts))
+
+
+def encode_payload(alerts: Sequence[Alert]) -> bytes:
+    """The payload of a frame holding `alerts` (`frame` adds the length and checksum)."""
     rows = _rows(alerts)
     try:
-        payload = msgpack.packb(rows, default=dict)
+        payload: bytes = msgpack.packb(rows, default=dict)
     except UnicodeEncodeError:
         payload = _packer_lenient.pack(rows)
-    return frame(payload)
+    return payload
 
 
 def frame(payload: bytes) -> bytes:

@@ -51,6 +51,8 @@ from amclone.alerts.logfile import (
     CorruptFrame,
     decode_alerts,
     encode_alerts,
+    encode_payload,
+    frame,
     fsync_dir,
     iter_frames,
     list_segments,
@@ -174,7 +176,7 @@ class AlertWAL:
         if self._closing or self._wake is None:
             fut.set_exception(RuntimeError("alert log is not running"))
             return fut
-        self._queue.append(encode_alerts(alerts))
+        self._queue.append(encode_payload(alerts))  # framed (checksummed) in the writer thread
         self._waiters.append(fut)
         self._wake.set()
         return fut
@@ -189,11 +191,11 @@ class AlertWAL:
                 if self._closing:
                     return
                 continue
-            data = b"".join(self._queue)
+            payloads = self._queue
             waiters = self._waiters
             self._queue, self._waiters = [], []
             try:
-                await loop.run_in_executor(self._pool, self._write, self._segment, data)
+                size = await loop.run_in_executor(self._pool, self._write_frames, self._segment, payloads)
             except OSError as e:
                 log.error("writing alerts to %s failed: %s", self.dir, e)
                 # A failed write may have left a partial frame: continue in a fresh segment so
@@ -208,12 +210,19 @@ class AlertWAL:
                         w.set_result(None)
                 self.stats["groups"] += 1
                 self.stats["frames"] += len(waiters)
-                self.stats["bytes"] += len(data)
-                self._since_snapshot += len(data)
+                self.stats["bytes"] += size
+                self._since_snapshot += size
                 if self._since_snapshot >= max(self.compact_bytes, self.compact_ratio * self._snapshot_size):
                     self._start_compaction()
             if self._queue:
                 self._wake.set()
+
+    def _write_frames(self, segment: int, payloads: list[bytes]) -> int:
+        """Runs in the writer thread: frame `payloads` (crc32 releases the GIL on big buffers)
+        and write them as one piece; returns the bytes written."""
+        data = b"".join([frame(p) for p in payloads])
+        self._write(segment, data)
+        return len(data)
 
     def _write(self, segment: int, data: bytes) -> None:
         """Runs in the writer thread: append `data` to `segment`, synced if acks promise it."""
