@@ -169,6 +169,7 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
     alerts = out.alerts
     firing = resolved = 0
     default_end = now + resolve_timeout
+    known = _valid_names.issuperset
     for p in posted:
         labels, annotations, starts_at, ends_at, url, timeout = p
         if starts_at == ZERO_TIME:
@@ -182,10 +183,15 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
             resolved += 1
         if "" in labels.values():
             labels = {k: v for k, v in labels.items() if v != ""}
-        err = validate(labels, annotations, starts_at, ends_at)
-        if err is not None:
-            out.errors.append(err)
-            continue
+        # What `validate` accepts at a glance (known names, ASCII values: the usual alert); it
+        # words the message, or accepts the less usual, otherwise.
+        if not (labels and ends_at >= starts_at != ZERO_TIME and known(labels)
+                and "".join(labels.values()).isascii()
+                and (not annotations or known(annotations) and "".join(annotations.values()).isascii())):
+            err = validate(labels, annotations, starts_at, ends_at)
+            if err is not None:
+                out.errors.append(err)
+                continue
         alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout))
     if metrics is not None:
         metrics.count(version, firing, resolved, len(out.errors))
