@@ -21,7 +21,7 @@ from amclone.timeutil import ZERO_TIME
 __all__ = ["posted_alerts"]
 
 
-class _Alert(msgspec.Struct, forbid_unknown_fields=True):
+class _Alert(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """models.PostableAlert with its keys spelled as the fields are. Go also matches other
     spellings case-insensitively and ignores unknown keys; either takes the generic route."""
 
