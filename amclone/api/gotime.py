@@ -12,6 +12,8 @@ from __future__ import annotations
 import calendar
 import re
 
+from amclone.compat.goquote import time_quote
+
 _NS = 1_000_000_000
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
@@ -28,20 +30,6 @@ _FORMS = (
 
 class DateTimeError(ValueError):
     pass
-
-
-def _time_quote(s: str) -> str:
-    """The time package's own quote(): non-ASCII and control bytes as \\x escapes."""
-    out = ['"']
-    for ch in s:
-        if ord(ch) >= 0x80 or ch < " ":
-            out.extend(f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogateescape"))
-        else:
-            if ch in '"\\':
-                out.append("\\")
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def parse_datetime(text: str) -> int:
@@ -116,10 +104,10 @@ def _skip(value: str, prefix: str) -> str | None:
 def parse_error(value: str, layout: tuple[str, tuple[str, ...]] = STRFMT_LAST) -> str:
     """Go's time.Parse(layout, value) error text (for a value that does not parse)."""
     text, elems = layout
-    head = f"parsing time {_time_quote(value)}"
+    head = f"parsing time {time_quote(value)}"
 
     def cannot(rest: str, elem: str) -> str:
-        return f"{head} as {_time_quote(text)}: cannot parse {_time_quote(rest)} as {_time_quote(elem)}"
+        return f"{head} as {time_quote(text)}: cannot parse {time_quote(rest)} as {time_quote(elem)}"
 
     rest = value
     got: dict[str, int] = {}
@@ -164,7 +152,7 @@ def parse_error(value: str, layout: tuple[str, tuple[str, ...]] = STRFMT_LAST) -
                     n += 1
                 rest = rest[n:]
     if rest:
-        return f"{head}: extra text: {_time_quote(rest)}"
+        return f"{head}: extra text: {time_quote(rest)}"
     if got.get("day", 1) < 1 or got.get("day", 1) > _days_in(got.get("month", 1), got.get("year", 1)):
         return f"{head}: day out of range"
     return f"{head}: cannot parse"
