@@ -14,6 +14,7 @@ import heapq
 import math
 from typing import Any
 
+from amclone.compat.goquote import quote
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
 from amclone.promql.errors import EvalError
@@ -92,7 +93,7 @@ class AggregateNode(Node):
         assert self.param is not None
         label = self.param.eval(ctx, t)
         if not label or not valid_label_name(label):
-            raise EvalError(f"invalid label name {_quote(label)}")
+            raise EvalError(f"invalid label name {quote(label)}")
         vec: Vector = self.expr.eval(ctx, t)
         counts: dict[Labels, int] = {}
         g = self._gset
@@ -201,9 +202,3 @@ def _aggregate(op: str, values: list[float], param: Any) -> float:
     if op == "quantile":
         return quantile_of(float(param), values)
     raise EvalError(f"unknown aggregation {op}")
-
-
-def _quote(s: str) -> str:
-    from amclone.promql.format import quote
-
-    return quote(s)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from amclone.compat.goquote import quote
 from amclone.tsdb.series import Labels
 
 NAME = "__name__"
@@ -67,8 +68,6 @@ def set_label(labels: Labels, name: str, value: str) -> Labels:
 
 def labels_str(labels: Labels) -> str:
     """Prometheus's ``labels.Labels.String()``: ``name{a="1", b="2"}``-less form ``{a="1", b="2"}``."""
-    from amclone.promql.format import quote
-
     name = ""
     parts = []
     for n, v in labels:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from amclone.compat.goquote import quote
 from amclone.template.gotime import GoTime, zero_time
 from amclone.template.gotmpl.values import Func, GoError, GoSlice, GoStruct, StringSlice
 
@@ -234,7 +235,6 @@ def _str(v: Any, where: str) -> str:
 
 
 def _time(v: Any, where: str) -> GoTime:
-    from amclone.compat.goquote import quote
     from amclone.compat.timefmt import TimeParseError, parse_rfc3339
 
     if v is None:
@@ -291,13 +291,7 @@ def _quote_char(c: str) -> str:
         return "'\\''"
     if c == '"':
         return "'\"'"
-    return "'" + _go_quote(c)[1:-1] + "'"
-
-
-def _go_quote(s: str) -> str:
-    from amclone.compat.goquote import quote
-
-    return quote(s)
+    return "'" + quote(c)[1:-1] + "'"
 
 
 def from_json(text: str) -> Data:

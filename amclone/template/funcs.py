@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from amclone.compat.goquote import quote
 from amclone.labels.regex import Regex, RegexError, compile_unanchored
 from amclone.template.gotmpl.values import HTML, Func, GoError, StringSlice
 
@@ -85,8 +86,6 @@ def safe_html(s: str) -> HTML:
 
 
 def _go_backquote(s: str) -> str:
-    from amclone.compat.goquote import quote
-
     if "`" not in s and all(c == "\t" or (c.isprintable() and c != "\ufeff") for c in s):
         return "`" + s + "`"
     return quote(s)

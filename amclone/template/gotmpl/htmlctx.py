@@ -9,6 +9,8 @@ from __future__ import annotations
 import html as _html
 from dataclasses import dataclass, replace
 
+from amclone.compat.goquote import quote
+
 TEXT, TAG, ATTR_NAME, AFTER_NAME, BEFORE_VALUE, HTML_CMT, RCDATA, ATTR, URL, SRCSET, JS, JS_DQ, JS_SQ, \
     JS_BQ, JS_RE, JS_BLOCK_CMT, JS_LINE_CMT, CSS, CSS_DQ, CSS_SQ, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, \
     CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR = range(26)
@@ -96,12 +98,6 @@ _END_MARKERS = {E_SCRIPT: "</script", E_STYLE: "</style", E_TEXTAREA: "</textare
 _ATTR_START = {A_NONE: ATTR, A_SCRIPT: JS, A_SCRIPT_TYPE: ATTR, A_STYLE: CSS, A_URL: URL, A_SRCSET: SRCSET}
 
 
-def _quote(s: str) -> str:
-    from amclone.compat.goquote import quote
-
-    return quote(s)
-
-
 def _eat_ws(s: str, i: int) -> int:
     while i < len(s) and s[i] in _WS:
         i += 1
@@ -153,7 +149,7 @@ def _t_tag(c: Ctx, s: str) -> tuple[Ctx, int]:
     if err:
         return Ctx(ERROR, err=err), len(s)
     if i == j:
-        return Ctx(ERROR, err=f"expected space, attr name, or end of tag, but got {_quote(s[i:])}"), len(s)
+        return Ctx(ERROR, err=f"expected space, attr name, or end of tag, but got {quote(s[i:])}"), len(s)
     name = s[i:j].lower()
     attr = A_NONE
     if c.element == E_SCRIPT and name == "type":
@@ -247,7 +243,7 @@ def after_text(c: Ctx, s: str) -> tuple[Ctx, int]:
     if c.delim == D_SPACE:
         bad = next((k for k, ch in enumerate(s[:i]) if ch in "\"'<=`"), -1)
         if bad >= 0:
-            return Ctx(ERROR, err=f"{_quote(s[bad])} in unquoted attr: {_quote(s[:i])}"), len(s)
+            return Ctx(ERROR, err=f"{quote(s[bad])} in unquoted attr: {quote(s[:i])}"), len(s)
     if i == len(s):
         u = _html.unescape(s)
         while u:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from amclone.compat.goquote import quote
 from amclone.template.gotmpl.htmlctx import (
     CSS,
     CSS_BLOCK_CMT,
@@ -26,7 +27,6 @@ from amclone.template.gotmpl.htmlctx import (
     JS_RE,
     JS_SQ,
     Ctx,
-    _quote,
     _t_url,
 )
 
@@ -82,7 +82,7 @@ def t_js(c: Ctx, s: str) -> tuple[Ctx, int]:
         return replace(c, state=JS_RE), i + 1
     if c.js == JS_DIVOP:
         return replace(c, js=JS_REGEXP), i + 1
-    return Ctx(ERROR, err=f"'/' could start a division or regexp: {_quote(s[i:i + 32])}"), len(s)
+    return Ctx(ERROR, err=f"'/' could start a division or regexp: {quote(s[i:i + 32])}"), len(s)
 
 
 def t_js_delimited(c: Ctx, s: str) -> tuple[Ctx, int]:
@@ -97,7 +97,7 @@ def t_js_delimited(c: Ctx, s: str) -> tuple[Ctx, int]:
         if ch == "\\":
             i += 1
             if i == len(s):
-                return Ctx(ERROR, err=f"unfinished escape sequence in JS string: {_quote(s)}"), len(s)
+                return Ctx(ERROR, err=f"unfinished escape sequence in JS string: {quote(s)}"), len(s)
         elif ch == "[":
             in_charset = True
         elif ch == "]":
@@ -111,7 +111,7 @@ def t_js_delimited(c: Ctx, s: str) -> tuple[Ctx, int]:
             return replace(c, state=JS, js=JS_DIVOP), i + 1
         k = i + 1
     if in_charset:
-        return Ctx(ERROR, err=f"unfinished JS regexp charset: {_quote(s)}"), len(s)
+        return Ctx(ERROR, err=f"unfinished JS regexp charset: {quote(s)}"), len(s)
     return c, len(s)
 
 
@@ -167,7 +167,7 @@ def t_css_str(c: Ctx, s: str) -> tuple[Ctx, int]:
         if s[i] == "\\":
             i += 1
             if i == len(s):
-                return Ctx(ERROR, err=f"unfinished escape sequence in CSS string: {_quote(s)}"), len(s)
+                return Ctx(ERROR, err=f"unfinished escape sequence in CSS string: {quote(s)}"), len(s)
         else:
             return replace(c, state=CSS), i + 1
         c, _ = _t_url(c, s[:i + 1])
