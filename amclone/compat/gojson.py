@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from amclone.compat.goquote import quote
+
 _FIXUPS = re.compile(r'\\\\|\\b|\\f|[<>&\u2028\u2029]')
 _REPL = {
     "\\\\": "\\\\",
@@ -44,6 +46,31 @@ def dumps(obj: Any) -> str:
 def encoder_line(obj: Any) -> bytes:
     """What Go's ``json.NewEncoder(w).Encode(v)`` writes: the JSON plus a trailing newline."""
     return (dumps(obj) + "\n").encode()
+
+
+def json_kind(v: Any) -> str:
+    """The JSON kind of a decoded value as encoding/json's UnmarshalTypeError names it
+    (``json: cannot unmarshal <kind> into ...``)."""
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return "null"
+
+
+def quote_char(c: str) -> str:
+    """encoding/json's quoteChar: how its syntax errors show the offending character."""
+    if c == "'":
+        return "'\\''"
+    if c == '"':
+        return "'\"'"
+    return "'" + quote(c)[1:-1] + "'"
 
 
 def sorted_map(m: Mapping[str, Any]) -> dict[str, Any]:

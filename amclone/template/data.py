@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from amclone.compat.gojson import json_kind, quote_char
 from amclone.compat.goquote import quote
 from amclone.template.gotime import GoTime, zero_time
 from amclone.template.gotmpl.values import Func, GoError, GoSlice, GoStruct, StringSlice
@@ -197,30 +198,16 @@ def _kv(v: Any, where: str) -> KV:
     if v is None:
         return KV()
     if not isinstance(v, dict):
-        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type template.KV")
+        raise GoError(f"json: cannot unmarshal {json_kind(v)} into Go struct field {where} of type template.KV")
     out = KV()
     for k, x in v.items():
         if x is None:
             out[k] = ""
         elif not isinstance(x, str):
-            raise GoError(f"json: cannot unmarshal {_json_kind(x)} into Go struct field {where} of type string")
+            raise GoError(f"json: cannot unmarshal {json_kind(x)} into Go struct field {where} of type string")
         else:
             out[k] = x
     return out
-
-
-def _json_kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return "null"
 
 
 _LAYOUT = '"2006-01-02T15:04:05Z07:00"'
@@ -230,7 +217,7 @@ def _str(v: Any, where: str) -> str:
     if v is None:
         return ""
     if not isinstance(v, str):
-        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type string")
+        raise GoError(f"json: cannot unmarshal {json_kind(v)} into Go struct field {where} of type string")
     return v
 
 
@@ -240,7 +227,7 @@ def _time(v: Any, where: str) -> GoTime:
     if v is None:
         return zero_time()
     if not isinstance(v, str):
-        raise GoError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field {where} of type time.Time")
+        raise GoError(f"json: cannot unmarshal {json_kind(v)} into Go struct field {where} of type time.Time")
     try:
         ns = parse_rfc3339(v)
     except TimeParseError:
@@ -277,21 +264,12 @@ def _json_error(text: str, e: json.JSONDecodeError) -> str:
     c = text[e.pos]
     if e.msg == "Invalid \\escape" and e.pos + 1 < len(text):
         c = text[e.pos + 1]
-        return f"invalid character {_quote_char(c)} in string escape code"
-    qc = _quote_char(c)
+        return f"invalid character {quote_char(c)} in string escape code"
+    qc = quote_char(c)
     ctx = _JSON_CONTEXT.get(e.msg)
     if ctx is None:
         ctx = "after object key:value pair" if e.msg == "Expecting ',' delimiter" else "in string literal"
     return f"invalid character {qc} {ctx}"
-
-
-def _quote_char(c: str) -> str:
-    """encoding/json's quoteChar."""
-    if c == "'":
-        return "'\\''"
-    if c == '"':
-        return "'\"'"
-    return "'" + quote(c)[1:-1] + "'"
 
 
 def from_json(text: str) -> Data:
@@ -303,18 +281,18 @@ def from_json(text: str) -> Data:
     if obj is None:
         obj = {}
     if not isinstance(obj, dict):
-        raise GoError(f"json: cannot unmarshal {_json_kind(obj)} into Go value of type template.Data")
+        raise GoError(f"json: cannot unmarshal {json_kind(obj)} into Go value of type template.Data")
     raw_alerts = _field(obj, "alerts")
     if raw_alerts is None:
         raw_alerts = []
     if not isinstance(raw_alerts, list):
-        raise GoError(f"json: cannot unmarshal {_json_kind(raw_alerts)} into Go struct field Data.alerts of type "
+        raise GoError(f"json: cannot unmarshal {json_kind(raw_alerts)} into Go struct field Data.alerts of type "
                       "template.Alerts")
     alerts = Alerts()
     for a in raw_alerts:
         a = a or {}
         if not isinstance(a, dict):
-            raise GoError(f"json: cannot unmarshal {_json_kind(a)} into Go struct field Data.alerts of type "
+            raise GoError(f"json: cannot unmarshal {json_kind(a)} into Go struct field Data.alerts of type "
                           "template.Alert")
         alerts.append(Alert(
             _str(_field(a, "status"), "Alert.alerts.status"),

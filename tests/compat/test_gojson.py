@@ -1,6 +1,8 @@
 """JSON is written the way Go's encoding/json writes it, so webhook bodies match byte for byte."""
 
-from amclone.compat.gojson import dumps, encoder_line, sorted_map
+import pytest
+
+from amclone.compat.gojson import dumps, encoder_line, json_kind, quote_char, sorted_map
 
 
 def test_html_characters_are_escaped() -> None:
@@ -25,3 +27,14 @@ def test_encoder_appends_newline() -> None:
 
 def test_sorted_map_orders_by_bytes() -> None:
     assert list(sorted_map({"b": 1, "B": 2, "a": 3})) == ["B", "a", "b"]
+
+
+@pytest.mark.parametrize("value,kind", [(True, "bool"), (1, "number"), (1.5, "number"), ("x", "string"),
+                                        ([], "array"), ({}, "object"), (None, "null")])
+def test_json_kind(value: object, kind: str) -> None:
+    assert json_kind(value) == kind
+
+
+@pytest.mark.parametrize("c,shown", [("'", "'\\''"), ('"', "'\"'"), ("x", "'x'"), ("\n", "'\\n'")])
+def test_quote_char(c: str, shown: str) -> None:
+    assert quote_char(c) == shown

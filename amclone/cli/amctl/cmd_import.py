@@ -17,6 +17,7 @@ from typing import Any
 from amclone.cli.amctl.client import APIError
 from amclone.cli.amctl.env import ActionError, Env
 from amclone.cli.amctl.golayout import SORTABLE, parse_rfc3339
+from amclone.compat.gojson import json_kind
 
 _PREFIX = "couldn't unmarshal input data, is it JSON?: "
 _WS = " \t\r\n"
@@ -25,24 +26,14 @@ _FIELDS = {"comment": "string", "createdBy": "string", "matchers": "models.Match
            "startsAt": "strfmt.DateTime", "endsAt": "strfmt.DateTime"}
 
 
-def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    return "array" if isinstance(v, list) else "object" if isinstance(v, dict) else "null"
-
-
 def _check(item: Any) -> dict[str, Any]:
     """models.PostableSilence.UnmarshalJSON's verdict on one decoded element."""
     if item is None:
         return {}
     if not isinstance(item, dict):
-        raise ActionError(f"{_PREFIX}json: cannot unmarshal {_kind(item)} into Go value of type {_ID_STRUCT}")
+        raise ActionError(f"{_PREFIX}json: cannot unmarshal {json_kind(item)} into Go value of type {_ID_STRUCT}")
     if "id" in item and item["id"] is not None and not isinstance(item["id"], str):
-        raise ActionError(f"{_PREFIX}json: cannot unmarshal {_kind(item['id'])} into Go struct field "
+        raise ActionError(f"{_PREFIX}json: cannot unmarshal {json_kind(item['id'])} into Go struct field "
                           f".id of type string")
     for name, go_type in _FIELDS.items():
         value = item.get(name)
@@ -50,7 +41,7 @@ def _check(item: Any) -> dict[str, Any]:
             continue
         wanted = list if name == "matchers" else str
         if not isinstance(value, wanted):
-            raise ActionError(f"{_PREFIX}json: cannot unmarshal {_kind(value)} into Go struct field "
+            raise ActionError(f"{_PREFIX}json: cannot unmarshal {json_kind(value)} into Go struct field "
                               f"Silence.{name} of type {go_type}")
         if isinstance(value, str) and go_type == "strfmt.DateTime":
             try:
