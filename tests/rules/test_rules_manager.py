@@ -209,3 +209,26 @@ def test_bad_expression_fails_apply_or_rule(bad: str) -> None:
     g = m.groups()[0]
     g.eval(START)
     assert g.rules[0].last_error == "rule result is not a vector or scalar"
+
+
+def test_query_offset_shifts_queries_and_written_samples_not_alert_times() -> None:
+    head = Head()
+    feed(head, START - 40 * S, 3.0)
+    g = RuleGroup(spec(record("r", "x"), alert("A", "x > 1"), query_offset=30 * S), LocalSource(Engine(head)),
+                  HeadWriter(head), restored=True)
+    g.eval(START)
+    rec = next(s for s in head._by_labels.values() if dict(s.labels)["__name__"] == "r")
+    assert list(rec.ts) == [(START - 30 * S) // 1_000_000]
+    a = next(iter(g.alerting_rules()[0].active.values()))
+    assert a.active_at == START and a.fired_at == START
+
+
+def test_limit_on_group_fails_rule_and_counts() -> None:
+    head, reg = Head(), CollectorRegistry()
+    feed(head, START, 1.0)
+    head.append((("__name__", "x"), ("i", "2")), START // 1_000_000, 1.0)
+    g = RuleGroup(spec(alert("A", "x > 0"), limit=1), LocalSource(Engine(head)), HeadWriter(head),
+                  metrics=RuleMetrics(reg))
+    g.eval(START)
+    assert g.rules[0].last_error == "exceeded limit of 1 with 2 alerts" and g.rules[0].health == "err"
+    assert reg.get_sample_value("prometheus_rule_evaluation_failures_total", {"rule_group": "/r.yml;g"}) == 1
