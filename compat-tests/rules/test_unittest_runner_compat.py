@@ -102,3 +102,38 @@ def test_same_verdict_and_output(name: str, variant: str, promtool: str, tmp_pat
     if variant != "as written":
         assert want[0] == 1, want
     assert got == want
+
+
+FILE_LEVEL = {
+    "unknown field": "tests:\n  - interval: 1m\n    foo: 1\n",
+    "no rule file matches": "rule_files: [nope*.yml]\ntests: []\n",
+    "repeated group order": "group_eval_order: [a, a]\ntests: []\n",
+    "bad series": "tests:\n  - interval: 1m\n    input_series:\n      - {series: 'up{', values: '1'}\n",
+    "alertname missing": "tests:\n  - name: t\n    interval: 1m\n    alert_rule_test:\n      - {eval_time: 1m}\n",
+    "bad expected labels": ("tests:\n  - interval: 1m\n    promql_expr_test:\n      - expr: vector(1)\n"
+                            "        eval_time: 0m\n        exp_samples: [{labels: 'x{', value: 1}]\n"),
+    "promql error": "tests:\n  - interval: 1m\n    promql_expr_test:\n      - {expr: 'up[1m]', eval_time: 0m}\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILE_LEVEL))
+def test_file_level_errors(case: str, promtool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "t.yml").write_text(FILE_LEVEL[case])
+    assert _amctl(tmp_path, "t.yml", monkeypatch) == _promtool(promtool, tmp_path, "t.yml")
+
+
+def test_several_files_in_one_run(promtool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ["01_for_pending_to_firing", "16_alert_limit", "31_nan_never_equal"]
+    for n in names:
+        shutil.copy(CASES / f"{n}.rules.yml", tmp_path)
+        shutil.copy(CASES / f"{n}.test.yml", tmp_path)
+    args = [f"{n}.test.yml" for n in names]
+    p = subprocess.run([promtool, "test", "rules", *args], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=120, check=False)
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = amctl_run(["test", "rules", *args], Env(out=out, err=err))
+    except Exit as e:
+        code = e.code
+    assert (code, out.getvalue(), err.getvalue()) == (p.returncode, p.stdout, p.stderr)
