@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from amclone.fsutil import fsync_dir, write_all
 from amclone.labels.matcher import MatchType
 from amclone.proto import silence_pb2, wire
 from amclone.silence.model import Silence, SilenceError, SilenceMatcher
@@ -160,9 +161,7 @@ class SnapshotFile:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         end = os.lseek(self._fd, 0, os.SEEK_END)
         try:
-            view = memoryview(record)
-            while view:
-                view = view[os.write(self._fd, view):]
+            write_all(self._fd, record)
             os.fsync(self._fd)
         except OSError:
             # A half-written record (disk full) would sit in the middle of the file once the
@@ -170,7 +169,7 @@ class SnapshotFile:
             os.ftruncate(self._fd, end)
             raise
         if created:
-            _fsync_dir(self.path.parent)  # the new name must survive a power cut too
+            fsync_dir(self.path.parent)  # the new name must survive a power cut too
         self._appended += len(record)
 
     def wants_compaction(self) -> bool:
@@ -184,9 +183,7 @@ class SnapshotFile:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -194,7 +191,7 @@ class SnapshotFile:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._compact_size = len(data)
         self._appended = 0
         return len(data)
@@ -211,11 +208,3 @@ class SnapshotFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
