@@ -12,6 +12,7 @@ import asyncio
 import heapq
 import itertools
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 NS_PER_SECOND = 1_000_000_000
@@ -30,7 +31,7 @@ def seconds(ns: int) -> float:
 
 
 def from_seconds(s: float) -> int:
-    return int(round(s * NS_PER_SECOND))
+    return round(s * NS_PER_SECOND)
 
 
 class Clock(Protocol):
@@ -89,6 +90,20 @@ class FakeClock:
 
     def pending(self) -> int:
         return sum(1 for _, _, f in self._sleepers if not f.done())
+
+
+async def run_every(clock: Clock, interval_s: float, stop: asyncio.Event, tick: Callable[[], None]) -> None:
+    """Call `tick` every `interval_s` of `clock`'s time until `stop` is set: the maintenance loops
+    (--data.maintenance-interval). Setting `stop` ends the wait at once, and `tick` is not called
+    after it; a final run at shutdown is the caller's."""
+    while not stop.is_set():
+        sleeper = asyncio.ensure_future(clock.sleep(interval_s))
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        sleeper.cancel()
+        stopper.cancel()
+        if not stop.is_set():
+            tick()
 
 
 async def _settle(rounds: int = 20) -> None:

@@ -3,7 +3,7 @@ woken by one timer can start the next before time moves on."""
 
 import asyncio
 
-from amclone.timeutil import NS_PER_SECOND, FakeClock
+from amclone.timeutil import NS_PER_SECOND, FakeClock, run_every
 
 
 async def test_sleepers_wake_in_deadline_order() -> None:
@@ -51,3 +51,16 @@ async def test_nothing_wakes_before_its_deadline() -> None:
     await clock.advance(0.001)
     await task
     assert done.is_set()
+
+
+async def test_run_every_ticks_per_interval_and_stops_at_once() -> None:
+    clock = FakeClock()
+    stop = asyncio.Event()
+    ticks: list[int] = []
+    task = asyncio.create_task(run_every(clock, 60, stop, lambda: ticks.append(clock.now())))
+    await clock.advance(150)
+    assert len(ticks) == 2
+    stop.set()
+    await asyncio.wait_for(task, 1)  # no more clock time needed to end it
+    await clock.advance(600)
+    assert len(ticks) == 2

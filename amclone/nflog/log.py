@@ -25,7 +25,7 @@ from prometheus_client import Counter, Gauge, Histogram, Summary
 from prometheus_client.registry import CollectorRegistry
 
 from amclone.nflog.codec import Entry, Receiver, decode_state, encode_entry, encode_state
-from amclone.timeutil import NS_PER_SECOND, Clock
+from amclone.timeutil import NS_PER_SECOND, Clock, run_every
 
 __all__ = ["DEFAULT_RETENTION", "NflogMetrics", "NotificationLog", "QueryError"]
 
@@ -187,14 +187,7 @@ class NotificationLog:
 
     async def run_maintenance(self, interval_s: float, stop: asyncio.Event) -> None:
         """Maintain every `interval_s` until `stop` is set; `close` writes the final snapshot."""
-        while not stop.is_set():
-            sleeper = asyncio.ensure_future(self._clock.sleep(interval_s))
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            sleeper.cancel()
-            stopper.cancel()
-            if not stop.is_set():
-                self._maintain_logged("Running maintenance failed")
+        await run_every(self._clock, interval_s, stop, lambda: self._maintain_logged("Running maintenance failed"))
 
     def close(self) -> None:
         """The shutdown snapshot."""

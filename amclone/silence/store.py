@@ -30,7 +30,7 @@ from amclone.silence.model import (
     validate,
 )
 from amclone.silence.snapshot import Entry, SnapshotFile, decode_state, encode_entry, encode_state
-from amclone.timeutil import ZERO_TIME, Clock
+from amclone.timeutil import ZERO_TIME, Clock, run_every
 
 log = logging.getLogger(__name__)
 
@@ -304,14 +304,7 @@ class Silences:
     async def run_maintenance(self, interval_s: float, stop: asyncio.Event) -> None:
         """Maintain every `interval_s` (--data.maintenance-interval) until `stop` is set. The
         shutdown snapshot is `close()`'s job."""
-        while not stop.is_set():
-            sleeper = asyncio.ensure_future(self._clock.sleep(interval_s))
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            sleeper.cancel()
-            stopper.cancel()
-            if not stop.is_set():
-                self._maintain_logged("Running maintenance failed")
+        await run_every(self._clock, interval_s, stop, lambda: self._maintain_logged("Running maintenance failed"))
 
     def _maintain_logged(self, msg: str) -> None:
         try:
