@@ -133,6 +133,30 @@ class RemoteSource:
         pass
 
     def query(self, expr: str, t_ms: int) -> Rows:
+        kind, result = self._instant(expr, t_ms)
+        if kind == "scalar":
+            return [((), _value(result[1]))]
+        if kind != "vector":
+            raise RuleEvalError(NOT_VECTOR)
+        rows: list[tuple[Labels, float]] = []
+        for item in result:
+            rows.append((tuple(sorted(item.get("metric", {}).items())), _value(item["value"][1])))
+        return rows
+
+    def query_matrix(self, expr: str, t_ms: int) -> list[tuple[Labels, int, float]]:
+        """Each series of a range selector with its newest sample (for restoring ``for`` state)."""
+        kind, result = self._instant(expr, t_ms)
+        if kind != "matrix":
+            raise RuleEvalError(f"unexpected result type {kind}")
+        out = []
+        for item in result:
+            values = item.get("values") or []
+            if values:
+                t, v = values[-1]
+                out.append((tuple(sorted(item.get("metric", {}).items())), round(float(t) * 1000), _value(v)))
+        return out
+
+    def _instant(self, expr: str, t_ms: int) -> tuple[str, Any]:
         params = urllib.parse.urlencode({"query": expr, "time": f"{t_ms / 1000:.3f}"})
         req = urllib.request.Request(f"{self.base}/api/v1/query?{params}", headers=self.headers)
         try:
@@ -145,15 +169,7 @@ class RemoteSource:
         if body.get("status") != "success":
             raise RuleEvalError(str(body.get("error") or "datasource error"))
         data: dict[str, Any] = body.get("data") or {}
-        kind, result = data.get("resultType"), data.get("result") or []
-        if kind == "scalar":
-            return [((), _value(result[1]))]
-        if kind != "vector":
-            raise RuleEvalError(NOT_VECTOR)
-        rows: list[tuple[Labels, float]] = []
-        for item in result:
-            rows.append((tuple(sorted(item.get("metric", {}).items())), _value(item["value"][1])))
-        return rows
+        return str(data.get("resultType")), data.get("result") or []
 
 
 def _error_body(e: urllib.error.HTTPError) -> dict[str, Any]:

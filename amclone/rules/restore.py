@@ -14,7 +14,9 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
+from amclone.compat.goquote import quote
 from amclone.rules.alerting import AlertingRule
+from amclone.rules.datasource import RemoteSource
 from amclone.tsdb import Head, MatchOp, SeriesMatcher
 
 S = 1_000_000_000
@@ -41,6 +43,25 @@ class HeadForState:
             hit = s.last_sample_at(maxt_ms, maxt_ms - mint_ms)
             if hit is not None:
                 out.append(({k: v for k, v in s.labels if k != "__name__"}, hit[0], hit[1]))
+        return out
+
+
+class RemoteForState:
+    """The same over a Prometheus-compatible query API (``--rules.datasource.url``): a range
+    selector at ``maxt`` gives each series' samples in the window. The API drops stale markers from
+    range vectors, so an alert that ended with a marker still restores (from its last real sample);
+    Prometheus, reading its own storage, would skip it."""
+
+    def __init__(self, source: RemoteSource) -> None:
+        self.source = source
+
+    def last_samples(self, matchers: Sequence[SeriesMatcher], mint_ms: int,
+                     maxt_ms: int) -> list[tuple[dict[str, str], int, float]]:
+        sel = "{" + ",".join(f"{m.name}{m.op.value}{quote(m.value)}" for m in matchers) + "}"
+        window = max((maxt_ms - mint_ms) // 1000, 1)
+        out = []
+        for labels, t_ms, v in self.source.query_matrix(f"{sel}[{window}s]", maxt_ms):
+            out.append(({k: x for k, x in labels if k != "__name__"}, t_ms, v))
         return out
 
 
