@@ -69,26 +69,17 @@ def test_short_for_stale_and_too_old_are_not_restored() -> None:
 async def test_remote_for_state_reads_the_query_api() -> None:
     import asyncio
 
-    from aiohttp import web
-
-    from amclone.api.prometheus import make_prometheus_app
-    from amclone.promql import Engine
     from amclone.rules.datasource import RemoteSource
     from amclone.rules.restore import RemoteForState
-    from amclone.testing.procs import free_port
+
+    from .test_rules_datasource import serve
 
     head = Head()
     state(head, NOW - 5 * M, NOW - 25 * M)
-    app = web.Application()
-    app.add_subapp("/p", make_prometheus_app(head, Engine(head)))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    runner, url = await serve(head)
     try:
         r = rule(60 * M)
-        src = RemoteForState(RemoteSource(f"http://127.0.0.1:{port}/p"))
-        assert await asyncio.to_thread(restore_for_state, [r], src, NOW) == 1
+        assert await asyncio.to_thread(restore_for_state, [r], RemoteForState(RemoteSource(url)), NOW) == 1
         assert active_at(r) == NOW - 20 * M
     finally:
         await runner.cleanup()
