@@ -22,10 +22,11 @@ _D = 24 * _H
 _W = 7 * _D
 _Y = 365 * _D
 
-_MODEL_RE = re.compile(
+# The model.Duration grammar (also read by the Prometheus API, which tries float seconds first).
+MODEL_RE = re.compile(
     r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$"
 )
-_MODEL_UNITS = (_Y, _W, _D, _H, _M, _S, _MS)
+MODEL_UNITS = (_Y, _W, _D, _H, _M, _S, _MS)
 _MAX_INT64 = (1 << 63) - 1
 
 
@@ -39,11 +40,11 @@ def parse_model_duration(text: str) -> int:
         return 0
     if text == "":
         raise DurationError("empty duration string")
-    m = _MODEL_RE.match(text)
+    m = MODEL_RE.match(text)
     if m is None:
         raise DurationError(f"not a valid duration string: {quote(text)}")
     total = 0
-    for group, unit in zip(m.groups(), _MODEL_UNITS):
+    for group, unit in zip(m.groups(), MODEL_UNITS):
         if group is not None:
             total += int(group) * unit
             if total > _MAX_INT64:

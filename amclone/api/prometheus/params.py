@@ -11,16 +11,17 @@ import re
 from datetime import datetime
 from typing import ClassVar
 
+from amclone.compat.duration import MODEL_RE, MODEL_UNITS
 from amclone.promql import ast
 from amclone.promql.errors import PromQLError
 from amclone.promql.parse import parse
+from amclone.timeutil import NS_PER_MS
 from amclone.tsdb.matchers import SeriesMatcher
 
 # Prometheus's MinTime / MaxTime: the widest times its API accepts, as milliseconds.
 MIN_TIME_MS = -9_223_309_901_257_974_000
 MAX_TIME_MS = 9_223_309_901_257_974_999
-_DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
-_UNITS_MS = (31_536_000_000, 604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1)
+_UNITS_MS = tuple(u // NS_PER_MS for u in MODEL_UNITS)
 
 
 class APIError(Exception):
@@ -95,7 +96,7 @@ def parse_duration(s: str) -> int:
         if abs(f * 1e9) > 9.223372036854775807e18:
             raise ValueError(f'cannot parse "{s}" to a valid duration. It overflows int64')
         return int(f * 1000)
-    m = _DURATION.match(s)
+    m = MODEL_RE.match(s)
     if s and m and any(m.groups()):
         return sum(int(g) * u for g, u in zip(m.groups(), _UNITS_MS) if g)
     raise ValueError(f'cannot parse "{s}" to a valid duration')
