@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from amclone.template.gotmpl.parser import TemplateError
 from amclone.template.gotmpl.template import TemplateSet
+from amclone.template.gotmpl.values import Func, GoError
 from amclone.template.promfuncs import DEFS, QueryFunc, RuleData, funcs
 from amclone.tsdb.series import Labels
 
@@ -79,6 +80,9 @@ class TemplateContext:
     external_url: str = ""
     # runs a template's ``query`` at the (unshifted) evaluation time, given in ms
     query: Callable[[str, int], Rows] | None = None
+    # promtool's rules manager has no external URL object: its ``externalURL`` and ``pathPrefix``
+    # functions dereference nil (``$externalURL`` still reads the test's string)
+    nil_url_funcs: bool = False
 
 
 def _key(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -147,7 +151,10 @@ class AlertingRule:
             def query_rows(q: str) -> list[tuple[dict[str, str], float]]:
                 return [(dict(lbls), v) for lbls, v in run(q, self._query_time)]
             query_fn = query_rows
-        ts = TemplateSet(funcs(ctx.external_url, query_fn))
+        fmap = funcs(ctx.external_url, query_fn)
+        if ctx.nil_url_funcs:
+            fmap["externalURL"] = fmap["pathPrefix"] = Func(_nil_url, ())
+        ts = TemplateSet(fmap)
         out: TemplateSet | str = ts
         try:
             ts.parse(name, DEFS + text)
@@ -255,6 +262,10 @@ class AlertingRule:
                 a.valid_until = ts + 4 * delta
                 out.append(a)
         return out
+
+
+def _nil_url() -> str:
+    raise GoError("runtime error: invalid memory address or nil pointer dereference")
 
 
 def _series(name: str, labels: dict[str, str], alertstate: str | None) -> Labels:

@@ -72,7 +72,7 @@ class RuleGroup:
     def __init__(self, spec: files.Group, source: DataSource, appender: Appendable | None, *,
                  external_labels: dict[str, str] | None = None, external_url: str = "",
                  resend_delay: int = 60_000_000_000, notify: Notify | None = None,
-                 metrics: RuleMetrics | None = None, restored: bool = True) -> None:
+                 metrics: RuleMetrics | None = None, restored: bool = True, nil_url_funcs: bool = False) -> None:
         self.spec = spec
         self.key = spec.key
         self.name, self.file = spec.name, spec.file
@@ -83,7 +83,7 @@ class RuleGroup:
         self.notify = notify
         self.metrics = metrics
         self.external_labels = dict(external_labels or {})
-        templates = TemplateContext(dict(external_labels or {}), external_url, source.query)
+        templates = TemplateContext(dict(external_labels or {}), external_url, source.query, nil_url_funcs)
         self.rules: list[Rule] = []
         for r in spec.rules:
             query = source.compile(r.expr)

@@ -125,7 +125,7 @@ def run_test_group(tg: TestGroup, ut: UnitTestFile) -> list[str]:
     order = {name: i for i, name in enumerate(ut.group_eval_order)}
     specs.sort(key=lambda g: order.get(g.name, 0))
     groups = [RuleGroup(g, source, HeadWriter(head), external_labels=tg.external_labels,
-                        external_url=tg.external_url, restored=True) for g in specs]
+                        external_url=tg.external_url, restored=True, nil_url_funcs=True) for g in specs]
     if tg.alertname_error is not None:
         return [tg.alertname_error]
     loader = _Loader(head, tg)
