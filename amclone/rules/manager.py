@@ -169,6 +169,7 @@ class RuleManager:
         interval = g.interval
         ts = g.eval_timestamp(self.clock.now()) + interval
         await self._sleep_until(ts)
+        self.metrics.iterations_scheduled.labels(g.key).inc()
         await self.evaluate(run, ts)
         if run.restore:
             ts = await self._next(run, ts)
