@@ -172,6 +172,18 @@ def is_valid_name(name: str) -> bool:
     return name.replace("_", "a").isalnum()
 
 
+def is_valid_utf8_name(name: str) -> bool:
+    """The UTF-8 label name rule (Alertmanager's utf8 matcher mode, Prometheus 3): any non-empty
+    text that is valid UTF-8 (a lone surrogate is not)."""
+    if not name:
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def is_valid_value(value: str) -> bool:
     """`model.LabelValue.IsValid`: the value is valid UTF-8 (no escaped bytes, no lone surrogates)."""
     if value.isascii():

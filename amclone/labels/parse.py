@@ -14,6 +14,7 @@ from typing import Literal
 
 from amclone.labels import classic, utf8parse
 from amclone.labels.labelset import is_valid_name as _is_valid_classic_name
+from amclone.labels.labelset import is_valid_utf8_name
 from amclone.labels.matcher import Matcher, MatcherParseError, matchers_string
 
 __all__ = ["MatcherParseError", "Mode", "get_mode", "is_valid_label_name", "parse_matcher",
@@ -51,13 +52,7 @@ def is_valid_label_name(name: str) -> bool:
     """``compat.IsValidLabelName``: 0.25's regex in classic mode, any non-empty UTF-8 otherwise."""
     if _mode == "classic":
         return _is_valid_classic_name(name)
-    if not name:
-        return False
-    try:
-        name.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+    return is_valid_utf8_name(name)
 
 
 def _brace_check(text: str) -> None:

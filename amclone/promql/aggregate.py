@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from amclone.compat.goquote import quote
+from amclone.labels.labelset import is_valid_utf8_name
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
 from amclone.promql.errors import EvalError
@@ -29,7 +30,6 @@ from amclone.promql.value import (
     invalid_quantile,
     kahan_mean,
     quantile_of,
-    valid_label_name,
 )
 from amclone.tsdb.series import Labels
 
@@ -92,7 +92,7 @@ class AggregateNode(Node):
     def _count_values(self, ctx: EvalContext, t: int) -> Vector:
         assert self.param is not None
         label = self.param.eval(ctx, t)
-        if not label or not valid_label_name(label):
+        if not label or not is_valid_utf8_name(label):
             raise EvalError(f"invalid label name {quote(label)}")
         vec: Vector = self.expr.eval(ctx, t)
         counts: dict[Labels, int] = {}

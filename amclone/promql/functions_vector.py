@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from amclone.labels.labelset import is_valid_utf8_name
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
 from amclone.promql.errors import EvalError
 from amclone.promql.histogram import histogram_fraction, histogram_quantile
 from amclone.promql.mathfuncs import SIMPLE, go_floor
 from amclone.promql.nodes import Node, SelectorNode
-from amclone.promql.value import NAME, Sample, Vector, format_float, get_label, set_label, valid_label_name
+from amclone.promql.value import NAME, Sample, Vector, format_float, get_label, set_label
 from amclone.tsdb.matchers import MatchOp, SeriesMatcher
 from amclone.tsdb.series import Labels
 
@@ -193,7 +194,7 @@ def make_label_replace(args: Sequence[ast.Expr]) -> VectorImpl:
     names = dict(compiled.groupindex)
 
     def impl(ctx: EvalContext, t: int, nodes: Sequence[Node]) -> Vector:
-        if not valid_label_name(dst):
+        if not is_valid_utf8_name(dst):
             raise EvalError(f"invalid destination label name in label_replace(): {dst}")
         out: Vector = []
         for s in nodes[0].eval(ctx, t):
@@ -214,9 +215,9 @@ def f_label_join(ctx: EvalContext, t: int, args: Sequence[Node]) -> Vector:
     sep = args[2].eval(ctx, t)
     srcs = [a.eval(ctx, t) for a in args[3:]]
     for src in srcs:
-        if not valid_label_name(src):
+        if not is_valid_utf8_name(src):
             raise EvalError(f"invalid source label name in label_join(): {src}")
-    if not valid_label_name(dst):
+    if not is_valid_utf8_name(dst):
         raise EvalError(f"invalid destination label name in label_join(): {dst}")
     out: Vector = []
     for s in args[0].eval(ctx, t):

@@ -115,17 +115,6 @@ def kahan_mean(values: Sequence[float]) -> float:
     return total / count + c / count
 
 
-def valid_label_name(name: str) -> bool:
-    """Prometheus 3 accepts any non-empty valid UTF-8 label name."""
-    if not name:
-        return False
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def format_float(v: float) -> str:
     """Go's ``strconv.FormatFloat(v, 'f', -1, 64)``: shortest digits, never an exponent."""
     if v != v:

@@ -29,9 +29,9 @@ from amclone.api.prometheus.params import (
     time_param,
 )
 from amclone.compat import gojson
+from amclone.labels.labelset import is_valid_utf8_name
 from amclone.promql.engine import Engine, Result
 from amclone.promql.errors import ParseError, PromQLError, QueryTimeout
-from amclone.promql.value import valid_label_name
 from amclone.tsdb.head import UNBOUNDED_MAX, UNBOUNDED_MIN, Head
 
 MAX_POINTS = 11000
@@ -190,7 +190,7 @@ class PrometheusAPI:
         name = request.match_info["name"]
         if name.startswith("U__"):
             name = _unescape(name)
-        if not valid_label_name(name):
+        if not is_valid_utf8_name(name):
             raise APIError("bad_data", f"invalid label name: {gojson.dumps(name)}")
         limit = parse_limit(form.get("limit", ""))
         start, end = self._range(form)
