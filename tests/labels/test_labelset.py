@@ -149,3 +149,8 @@ def test_c_and_python_paths_agree_with_plain_fnv() -> None:
         assert fingerprint(labels) == labelset._cached_fingerprint(labels) == expected, labels
         if "\ud800" not in "".join([*labels, *labels.values()]):
             assert expected == _plain_fnv(labels), labels
+
+
+@pytest.mark.parametrize("name,ok", [("a", True), ("0x", True), ("dé jà", True), ("", False), ("\udc80", False)])
+def test_utf8_name_rule(name: str, ok: bool) -> None:
+    assert labelset.is_valid_utf8_name(name) is ok
