@@ -180,3 +180,12 @@ def compile_anchored(pattern: str) -> Regex:
 def compile_unanchored(pattern: str) -> Regex:
     """`pattern` as is: template ``match``/``reReplaceAll`` and the silence empty-match check."""
     return Regex(pattern, pattern)
+
+
+_META = frozenset("\\.+*?()|[]{}^$")
+
+
+def quote_meta(s: str) -> str:
+    """Go's ``regexp.QuoteMeta``: every metacharacter backslash-escaped (Alertmanager passes
+    receiver names through it for template data and webhook bodies)."""
+    return "".join("\\" + c if c in _META else c for c in s)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from amclone.compat.gojson import json_kind, quote_char
 from amclone.compat.goquote import quote
+from amclone.labels.regex import quote_meta
 from amclone.template.gotime import GoTime, zero_time
 from amclone.template.gotmpl.values import Func, GoError, GoSlice, GoStruct, StringSlice
 
@@ -155,11 +156,6 @@ class Data(GoStruct):
         self.CommonLabels = common_labels
         self.CommonAnnotations = common_annotations
         self.ExternalURL = external_url
-
-
-def quote_meta(s: str) -> str:
-    """Go's regexp.QuoteMeta (Alertmanager passes receiver names through it)."""
-    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", s)
 
 
 def build(receiver: str, group_labels: Mapping[str, str], alerts: Iterable[Alert],

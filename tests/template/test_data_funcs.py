@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from amclone.labels.regex import quote_meta
 from amclone.template import from_globs
-from amclone.template.data import KV, Alert, build, from_json, quote_meta
+from amclone.template.data import KV, Alert, build, from_json
 from amclone.template.funcs import re_replace_all, title, to_upper
 from amclone.template.gotime import GoTime, zero_time
 from amclone.template.gotmpl.values import GoError
