@@ -24,6 +24,7 @@ import yarl
 
 from amclone._version import COMPAT_VERSION
 from amclone.notify import wire
+from amclone.notify.reason import StatusError
 
 __all__ = ["USER_AGENT", "HttpClient", "HttpResult", "check_status"]
 
@@ -253,4 +254,4 @@ def check_status(status: int, details: str) -> tuple[bool, Exception | None]:
     s = f"unexpected status code {status}"
     if details:
         s = f"{s}: {details}"
-    return status // 100 == 5, RuntimeError(s)
+    return status // 100 == 5, StatusError(s, status)

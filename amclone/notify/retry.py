@@ -6,6 +6,12 @@ giving up by itself) until it succeeds, fails unrecoverably, or the flush's dead
 (``max(group_interval, 10s) + peer wait``) passes. As with backoff's ``Ticker``, the next attempt
 is due one backoff after the previous one *started*, so a slow attempt is followed at once.
 Every sleep and the deadline go through the injected `Clock`.
+
+``alertmanager_notifications_failed_total`` carries newer releases' ``reason`` label beside 0.25's
+``integration`` (see `amclone.notify.reason`): an unrecoverable error gives its own reason; a flush
+that runs out of time gives the reason of the last error seen before the deadline, or
+contextDeadlineExceeded when no attempt finished in time; a flush cancelled by a reload or
+shutdown is contextCanceled (0.25 counts those failures too, under the integration alone).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.registry import CollectorRegistry
 
 from amclone.alerts import Alert
+from amclone.notify.reason import CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED, OTHER, REASONS, failure_reason
 from amclone.notify.stage import NotifyContext, NotifyError
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 
@@ -63,7 +70,7 @@ class NotifyMetrics:
         self.notifications = Counter("alertmanager_notifications", "The total number of attempted notifications.",
                                      ["integration"], registry=r)
         self.failed = Counter("alertmanager_notifications_failed", "The total number of failed notifications.",
-                              ["integration"], registry=r)
+                              ["integration", "reason"], registry=r)
         self.requests = Counter("alertmanager_notification_requests",
                                 "The total number of attempted notification requests.", ["integration"], registry=r)
         self.requests_failed = Counter("alertmanager_notification_requests_failed",
@@ -72,8 +79,10 @@ class NotifyMetrics:
         self.latency = Histogram("alertmanager_notification_latency_seconds", "The latency of notifications in seconds.",
                                  ["integration"], buckets=(1, 5, 10, 15, 20), registry=r)
         for name in PREINITIALISED:
-            for m in (self.notifications, self.failed, self.requests, self.requests_failed, self.latency):
+            for m in (self.notifications, self.requests, self.requests_failed, self.latency):
                 m.labels(name)
+            for reason in REASONS:
+                self.failed.labels(name, reason)
 
 
 class Backoff:
@@ -99,8 +108,18 @@ class Backoff:
 
 
 class DeadlineExceeded(NotifyError):
+    reason = CONTEXT_DEADLINE_EXCEEDED
+
     def __init__(self) -> None:
         super().__init__("context deadline exceeded")
+
+
+class RetryError(NotifyError):
+    """The retry stage's failure: 0.25's text and the reason it is counted under."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(text)
+        self.reason = reason
 
 
 async def run_until(clock: Clock, deadline: int, aw: Awaitable[T]) -> T:
@@ -143,21 +162,27 @@ class RetryStage:
         self.clock = clock
         self.rng = rng
         n = integration.name  # children looked up once: labels() costs more than inc()
-        self._m = (metrics.notifications.labels(n), metrics.failed.labels(n), metrics.requests.labels(n),
+        self._m = (metrics.notifications.labels(n), metrics.requests.labels(n),
                    metrics.requests_failed.labels(n), metrics.latency.labels(n))
 
     async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
         self._m[0].inc()
         try:
             return await self._exec(ctx, alerts)
-        except NotifyError:
-            self._m[1].inc()
+        except NotifyError as e:
+            self._failed(getattr(e, "reason", OTHER))
             raise
+        except asyncio.CancelledError:
+            self._failed(CONTEXT_CANCELED)
+            raise
+
+    def _failed(self, reason: str) -> None:
+        self.metrics.failed.labels(self.integration.name, reason).inc()
 
     async def _exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
         if not self.integration.send_resolved:
             if ctx.firing is None:
-                raise NotifyError("firing alerts missing")
+                raise RetryError("firing alerts missing", OTHER)
             if not ctx.firing:
                 # Only resolved alerts and nobody wants them: report success so that the log
                 # records the resolution and the group can go.
@@ -167,23 +192,25 @@ class RetryStage:
         else:
             sent = alerts
         clock, integ = self.clock, self.integration
-        _, _, requests, requests_failed, latency = self._m
+        _, requests, requests_failed, latency = self._m
         where = f"{self.group_name}/{integ}"
         backoff = Backoff(rng=self.rng)
         last: Exception | None = None
+        # the reason a timed-out flush counts under: newer releases keep only errors seen in time
+        timed_out = CONTEXT_DEADLINE_EXCEEDED
         attempt = 0
         next_at = clock.now()
         while True:
             attempt += 1
             now = clock.now()
             if now >= ctx.deadline:
-                raise NotifyError(f"{where}: notify retry canceled after {attempt} attempts: "
-                                  f"{last or 'context deadline exceeded'}")
+                raise RetryError(f"{where}: notify retry canceled after {attempt} attempts: "
+                                 f"{last or 'context deadline exceeded'}", timed_out)
             if next_at > now:
                 if next_at >= ctx.deadline:
                     await clock.sleep((ctx.deadline - now) / NS_PER_SECOND)
-                    raise NotifyError(f"{where}: notify retry canceled after {attempt} attempts: "
-                                      f"{last or 'context deadline exceeded'}")
+                    raise RetryError(f"{where}: notify retry canceled after {attempt} attempts: "
+                                     f"{last or 'context deadline exceeded'}", timed_out)
                 await clock.sleep((next_at - now) / NS_PER_SECOND)
             started = clock.now()
             t0 = time.perf_counter()
@@ -200,9 +227,11 @@ class RetryStage:
                 return ctx, alerts
             requests_failed.inc()
             if not retry:
-                raise NotifyError(f"{where}: notify retry canceled due to unrecoverable error after "
-                                  f"{attempt} attempts: {err}")
-            if clock.now() < ctx.deadline and (last is None or str(err) != str(last)):
-                log.warning("Notify attempt failed, will retry later receiver=%s integration=%s attempts=%d err=%s",
-                            self.group_name, integ, attempt, err)
+                raise RetryError(f"{where}: notify retry canceled due to unrecoverable error after "
+                                 f"{attempt} attempts: {err}", failure_reason(err))
+            if clock.now() < ctx.deadline:
+                if last is None or str(err) != str(last):
+                    log.warning("Notify attempt failed, will retry later receiver=%s integration=%s attempts=%d "
+                                "err=%s", self.group_name, integ, attempt, err)
+                timed_out = failure_reason(err)
             last = err

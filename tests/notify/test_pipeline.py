@@ -8,6 +8,7 @@ import random
 from amclone.nflog import NotificationLog, Receiver
 from amclone.nflog.codec import Entry
 from amclone.notify.dedup import hash_alert, needs_update
+from amclone.notify.reason import REASONS
 from amclone.notify.retry import Backoff
 from tests.dispatch.harness import Core, S
 
@@ -65,7 +66,8 @@ async def test_retries_with_backoff_until_success() -> None:
     reg = core.registry
     assert reg.get_sample_value("alertmanager_notification_requests_total", {"integration": "webhook"}) == 3
     assert reg.get_sample_value("alertmanager_notification_requests_failed_total", {"integration": "webhook"}) == 2
-    assert reg.get_sample_value("alertmanager_notifications_failed_total", {"integration": "webhook"}) == 0
+    assert all(reg.get_sample_value("alertmanager_notifications_failed_total",
+                                    {"integration": "webhook", "reason": r}) == 0 for r in REASONS)
     assert len(core.nflog) == 1
     await core.stop()
 
@@ -83,7 +85,8 @@ async def test_retries_stop_at_deadline_then_next_flush_resends() -> None:
     assert 8 < n < 40
     rec.script = []
     await core.advance(1)
-    assert core.registry.get_sample_value("alertmanager_notifications_failed_total", {"integration": "webhook"}) == 1
+    assert core.registry.get_sample_value("alertmanager_notifications_failed_total",
+                                          {"integration": "webhook", "reason": "other"}) == 1
     assert len(core.sent) == n + 1 and len(core.nflog) == 1  # retried at once by the next tick
     await core.stop()
 

@@ -25,13 +25,14 @@ from prometheus_client import Counter
 from amclone.alerts import Alert
 from amclone.labels.labelset import fingerprint_hex
 from amclone.notify.http import HttpClient, HttpResult
+from amclone.notify.reason import StatusError, failure_reason
 from amclone.notify.stage import NotifyContext
 from amclone.template import Template, TemplateError
 from amclone.template import data as tdata
 from amclone.template.gotime import GoTime, zero_time
 
 __all__ = [
-    "TRUNCATED", "Rendered", "Templater", "check", "key_hash", "query_encode", "send", "template_data",
+    "TRUNCATED", "NotifyFailure", "Rendered", "StatusError", "Templater", "check", "failure_reason", "key_hash", "query_encode", "send", "template_data",
     "truncate_bytes", "truncate_runes",
 ]
 
@@ -143,14 +144,6 @@ def check(status: int, body: bytes, retry_codes: Sequence[int] = (),
     return retry, StatusError(text, status)
 
 
-class StatusError(RuntimeError):
-    """A failure with the HTTP status that caused it (the ``reason`` label uses it)."""
-
-    def __init__(self, text: str, status: int) -> None:
-        super().__init__(text)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class Rendered:
     """A request an integration built: what the compat tests compare and `send` posts."""
@@ -200,11 +193,13 @@ def secret(v: Any) -> str:
 class NotifyFailure(RuntimeError):
     """A failure decided before or after the request (templating, bad answer), with its retry."""
 
-    def __init__(self, text: str, retry: bool = False, status: int | None = None) -> None:
+    def __init__(self, text: str, retry: bool = False, status: int | None = None, reason: str | None = None) -> None:
         super().__init__(text)
         self.retry = retry
         if status is not None:
             self.status = status
+        if reason is not None:
+            self.reason = reason  # where newer releases name the reason instead of the status deciding
 
 
 def read_secret_file(path: str, strip: bool = True, wrap: str = "") -> str:
@@ -217,24 +212,3 @@ def read_secret_file(path: str, strip: bool = True, wrap: str = "") -> str:
         msg = f"open {path}: {os.strerror(e.errno or 0).lower() if e.errno else e}"
         raise NotifyFailure(f"{wrap}: {msg}" if wrap else msg) from None
     return text.strip() if strip else text
-
-
-def failure_reason(err: BaseException | None) -> str:
-    """Newer Alertmanager's ``reason`` label for a failed notification (``notify/util.go``):
-    the HTTP status decides where there is one; a deadline is contextDeadlineExceeded."""
-    status = getattr(err, "status", None)
-    if isinstance(status, int):
-        if status in (401, 403):
-            return "authError"
-        if status == 429:
-            return "rateLimited"
-        if status // 100 == 4:
-            return "clientError"
-        if status // 100 == 5:
-            return "serverError"
-    text = str(err)
-    if text.endswith("context deadline exceeded"):
-        return "contextDeadlineExceeded"
-    if text.endswith("context canceled"):
-        return "contextCanceled"
-    return "other"

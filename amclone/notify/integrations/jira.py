@@ -181,9 +181,7 @@ class JiraNotifier(NewerNotifier):
 
 
 def _wrap(text: str, err: Exception) -> NotifyFailure:
-    out = NotifyFailure(text, status=getattr(err, "status", None))
-    out.reason = failure_reason(err)  # type: ignore[attr-defined]
-    return out
+    return NotifyFailure(text, status=getattr(err, "status", None), reason=failure_reason(err))
 
 
 __all__ = ["JiraNotifier"]

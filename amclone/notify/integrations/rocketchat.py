@@ -23,6 +23,7 @@ from amclone.notify.integrations.common import (
     truncate_runes,
 )
 from amclone.notify.integrations.msteams import NewerNotifier
+from amclone.notify.reason import CLIENT_ERROR
 from amclone.notify.stage import NotifyContext
 
 MAX_TITLE_RUNES = 1024
@@ -90,15 +91,17 @@ class RocketchatNotifier(NewerNotifier):
 
     def handle(self, req: Rendered, resp: HttpResult) -> tuple[bool, Exception | None]:
         retry, err = check(resp.status, resp.body)
-        if err is None:
-            try:
-                data = json.loads(resp.body)
-            except ValueError as e:
-                retry, err = True, NotifyFailure(
-                    f"could not unmarshal JSON response {quote(resp.body.decode('utf-8', 'replace'))}: {e}")
-            else:
-                if isinstance(data, dict) and data.get("success") is True:
-                    return False, None
-                reason = data.get("error", "") if isinstance(data, dict) else ""
-                retry, err = False, NotifyFailure(f"error response from Rocketchat: {reason}", status=400)
-        return retry, NotifyFailure(f"{req.context}: {err}", status=getattr(err, "status", None))
+        if err is not None:
+            return retry, NotifyFailure(f"{req.context}: {err}", status=resp.status)
+        try:
+            data = json.loads(resp.body)
+        except ValueError as e:
+            retry, err = True, NotifyFailure(
+                f"could not unmarshal JSON response {quote(resp.body.decode('utf-8', 'replace'))}: {e}")
+        else:
+            if isinstance(data, dict) and data.get("success") is True:
+                return False, None
+            reason = data.get("error", "") if isinstance(data, dict) else ""
+            retry, err = False, NotifyFailure(f"error response from Rocketchat: {reason}", status=400)
+        # newer releases count every refusal in a 2xx answer as a client error
+        return retry, NotifyFailure(f"{req.context}: {err}", status=getattr(err, "status", None), reason=CLIENT_ERROR)

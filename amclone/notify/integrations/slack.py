@@ -25,6 +25,7 @@ from amclone.notify.integrations.common import (
     secret,
     truncate_runes,
 )
+from amclone.notify.reason import CLIENT_ERROR
 from amclone.notify.stage import NotifyContext
 
 MAX_TITLE_RUNES = 1024
@@ -99,12 +100,13 @@ class SlackNotifier(HttpNotifier):
 
     def handle(self, req: Rendered, resp: HttpResult) -> tuple[bool, Exception | None]:
         retry, err = check(resp.status, resp.body)
-        if err is None:
-            retry, err = _answer(resp)
+        if err is not None:
+            return retry, NotifyFailure(f"{req.context}: {err}", status=resp.status)
+        retry, err = _answer(resp)
         if err is None:
             return False, None
-        wrapped = NotifyFailure(f"{req.context}: {err}", status=getattr(err, "status", None))
-        return retry, wrapped
+        # newer releases count every refusal in a 2xx answer as a client error
+        return retry, NotifyFailure(f"{req.context}: {err}", status=getattr(err, "status", None), reason=CLIENT_ERROR)
 
 
 def _answer(resp: HttpResult) -> tuple[bool, Exception | None]:

@@ -33,6 +33,7 @@ from amclone.notify.integrations.common import (
     secret,
     send,
 )
+from amclone.notify.reason import CLIENT_ERROR
 from amclone.notify.stage import NotifyContext
 
 CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
@@ -100,7 +101,7 @@ class SNSNotifier(HttpNotifier):
         if c.subject:
             params.append(("Subject", t.text(c.subject)))
         if t.error is not None:
-            raise NotifyFailure(str(t.error), retry=True)
+            raise NotifyFailure(str(t.error), retry=True, reason=CLIENT_ERROR)
         url = (endpoint.rstrip("/") if endpoint else f"https://sns.{region}.amazonaws.com") + "/"
         body = query_encode(params).encode("utf-8", "surrogateescape")
         return [Rendered("POST", url, body, CONTENT_TYPE, {"User-Agent": SDK_USER_AGENT})]

@@ -62,9 +62,11 @@ class TelegramNotifier(HttpNotifier):
         try:
             data = json.loads(resp.body)
         except ValueError as e:
-            return True, NotifyFailure(f"telebot: {e}", retry=True, status=resp.status)
+            return True, NotifyFailure(f"telebot: {e}", retry=True)
         if isinstance(data, dict) and data.get("ok") is True:
             return False, None
         desc = data.get("description", "") if isinstance(data, dict) else ""
         code = data.get("error_code", resp.status) if isinstance(data, dict) else resp.status
-        return True, NotifyFailure(f"telegram: {desc} ({code})", retry=True, status=resp.status)
+        # telebot's Error carries the API's error_code, which names the reason
+        return True, NotifyFailure(f"telegram: {desc} ({code})", retry=True,
+                                   status=code if isinstance(code, int) else resp.status)
