@@ -10,7 +10,7 @@ import re
 
 from amclone.api.version import BUILD
 from amclone.cli.kingpin import App, Flag, UsageError
-from amclone.compat.duration import DurationError, parse_go_duration
+from amclone.compat.duration import DurationError, parse_go_duration, parse_model_duration
 
 _FLOAT = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$", re.IGNORECASE)
 
@@ -27,6 +27,8 @@ FEATURES = (
     "auto-gomemlimit",
     "event-recorder",
 )
+# --rules.evaluation: the default mode of rule groups that do not choose one (amclone.rules.files)
+EVALUATION_MODES = ("interval", "on_write")
 
 
 def go_duration(text: str) -> int:
@@ -44,6 +46,20 @@ def kingpin_int(text: str) -> int:
         return int(float(text))
     except (OverflowError, ValueError):
         return 0
+
+
+def model_duration(text: str) -> int:
+    """Prometheus's duration flags (``15d``, ``1h30m``) with its error text."""
+    try:
+        return parse_model_duration(text)
+    except DurationError as e:
+        raise UsageError(str(e)) from None
+
+
+def _evaluation(text: str) -> str:
+    if text not in EVALUATION_MODES:
+        raise UsageError(f"enum value must be one of {','.join(EVALUATION_MODES)}, got '{text}'")
+    return text
 
 
 def _boolean(text: str) -> bool:
@@ -74,6 +90,33 @@ def _s(name: str, help: str, default: str | None = None, placeholder: str = "") 
 
 def _d(name: str, help: str, default: str) -> Flag:
     return Flag(name, help, go_duration, [default])
+
+
+# Rule evaluation over remote-written metrics (amclone.rules). Where Prometheus has the same
+# setting, the flag keeps Prometheus's name, default and help text.
+RULE_FLAGS = (
+    _s("rules.config", "Prometheus configuration file (prometheus.yml) whose global "
+       "evaluation_interval, external_labels and rule_query_offset, rule_files and "
+       "alerting.alertmanagers are used to evaluate rules on the remote-written metrics. Reloaded "
+       "with the Alertmanager configuration. Empty: no rules.", ""),
+    _s("rules.datasource.url", "Evaluate rules against this Prometheus-compatible query API (for "
+       "example http://prometheus:9090) instead of the remote-written metrics.", ""),
+    Flag("rules.evaluation", "Evaluation of rule groups that do not set 'evaluation': on the "
+         "interval grid as Prometheus does, or also as soon as a remote write touches the series "
+         "they select. One of: [interval, on_write]", _evaluation, ["interval"]),
+    _d("rules.on-write-min-interval", "Minimum time between two event-driven evaluations of a rule "
+       "group.", "1s"),
+    Flag("rules.alert.for-outage-tolerance", 'Max time to tolerate prometheus outage for restoring '
+         '"for" state of alert.', model_duration, ["1h"]),
+    Flag("rules.alert.for-grace-period", 'Minimum duration between alert and restored "for" state. '
+         'This is maintained only for alerts with configured "for" time greater than grace period.',
+         model_duration, ["10m"]),
+    Flag("rules.alert.resend-delay", "Minimum amount of time to wait before resending an alert to "
+         "Alertmanager.", model_duration, ["1m"]),
+    Flag("storage.tsdb.retention.time", "How long to keep remote-written samples (in memory). Raised "
+         "to the longest range the loaded rules read. Units Supported: y, w, d, h, m, s, ms.",
+         model_duration, ["3h"]),
+)
 
 
 def build(app_name: str = "amclone") -> App:
@@ -137,6 +180,7 @@ def build(app_name: str = "amclone") -> App:
         # amclone's additions: after Alertmanager's own, never instead of them.
         _s("enable-feature", "Comma-separated experimental features to enable. Valid options: "
            + ", ".join(FEATURES), ""),
+        *RULE_FLAGS,
     ):
         app.add(f)
     return app

@@ -81,7 +81,7 @@ def _matcher_mode(features: frozenset[str]) -> None:
 
 
 def build_options(v: dict[str, Any]) -> Options:
-    from amclone.app import ClusterOptions, Options
+    from amclone.app import ClusterOptions, Options, RulesOptions
 
     listen = tuple(v["web.listen-address"])
     ext = external_url(listen[0] if listen else ":9093", v["web.external-url"])
@@ -102,6 +102,12 @@ def build_options(v: dict[str, Any]) -> Options:
             reconnect_timeout_ns=v["cluster.reconnect-timeout"], tls_config=v["cluster.tls-config"],
             allow_insecure_advertise=v["cluster.allow-insecure-public-advertise-address-discovery"]),
         features=cliflags.parse_features(v["enable-feature"]),
+        rules=RulesOptions(
+            config_file=v["rules.config"], datasource_url=v["rules.datasource.url"],
+            evaluation=v["rules.evaluation"], on_write_min_interval_ns=v["rules.on-write-min-interval"],
+            outage_tolerance_ns=v["rules.alert.for-outage-tolerance"],
+            grace_period_ns=v["rules.alert.for-grace-period"], resend_delay_ns=v["rules.alert.resend-delay"],
+            head_retention_ns=v["storage.tsdb.retention.time"]),
     )
 
 

@@ -13,7 +13,10 @@ import pytest
 from amclone.testing.procs import free_port
 
 OURS = [sys.executable, "-m", "amclone"]
-EXTRA_FLAGS = ("--enable-feature",)  # amclone's additions, listed after Alertmanager's own
+# amclone's additions, listed after Alertmanager's own
+EXTRA_FLAGS = ("--enable-feature", "--rules.config", "--rules.datasource.url", "--rules.evaluation",
+               "--rules.on-write-min-interval", "--rules.alert.for-outage-tolerance",
+               "--rules.alert.for-grace-period", "--rules.alert.resend-delay", "--storage.tsdb.retention.time")
 
 
 def run(argv: list[str], cwd: Path | None = None, timeout: float = 20) -> tuple[int, str, str]:
@@ -37,7 +40,8 @@ def test_help_is_alertmanagers(alertmanager_bin: str) -> None:
         rc, out, _ = run(OURS + [flag])
         assert rc == rc_am == 0
         assert _strip_extra(out).replace("usage: amclone", "usage: prometheus-alertmanager") == out_am
-    assert "--enable-feature" in run(OURS + ["--help"])[1]
+    help_text = run(OURS + ["--help"])[1]
+    assert all(flag in help_text for flag in EXTRA_FLAGS)
 
 
 def test_version_layout(alertmanager_bin: str) -> None:
