@@ -90,7 +90,8 @@ class AlertmanagerSender:
 
     def __init__(self, targets: Sequence[AlertmanagerTargets], registry: CollectorRegistry | None = None,
                  user_agent: str = "amclone") -> None:
-        self.endpoints = [(url, t.timeout) for t in targets for url in t.urls()]
+        self.endpoints: list[tuple[str, int]] = []
+        self.set_targets(targets)
         self.user_agent = user_agent
         self.sent = Counter("prometheus_notifications_sent", "Total number of alerts sent.", ["alertmanager"],
                             registry=registry)
@@ -100,6 +101,10 @@ class AlertmanagerSender:
                                "Total number of alerts dropped due to errors when sending to Alertmanager.",
                                registry=registry)
         self._session: aiohttp.ClientSession | None = None
+
+    def set_targets(self, targets: Sequence[AlertmanagerTargets]) -> None:
+        """A reloaded ``alerting.alertmanagers`` (the counters, registered once, stay)."""
+        self.endpoints = [(url, t.timeout) for t in targets for url in t.urls()]
 
     async def send(self, alerts: Sequence[OutAlert]) -> None:
         if not self.endpoints or not alerts:
