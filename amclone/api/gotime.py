@@ -13,8 +13,7 @@ import calendar
 import re
 
 from amclone.compat.goquote import time_quote
-
-_NS = 1_000_000_000
+from amclone.timeutil import NS_PER_SECOND
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _FRAC = r"(?:[.,](\d+))?"
@@ -64,7 +63,7 @@ def _build(g: tuple[str | None, ...]) -> int | None:
             return None
         offset = (hh * 60 + mm) * 60 * (-1 if zone[0] == "-" else 1)
     secs = calendar.timegm((year, mon, day, hour, minute, sec, 0, 0, 0)) - offset
-    return secs * _NS + (int(frac.ljust(9, "0")) if frac else 0)
+    return secs * NS_PER_SECOND + (int(frac.ljust(9, "0")) if frac else 0)
 
 
 def _getnum(v: str, fixed: bool) -> tuple[int, str] | None:

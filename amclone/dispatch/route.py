@@ -17,8 +17,8 @@ from typing import Any
 
 from amclone.labels.matcher import Matcher, MatchType, matchers_string, sort_key
 from amclone.labels.parse import parse_matchers
+from amclone.timeutil import NS_PER_SECOND
 
-NS_PER_SECOND = 1_000_000_000
 DEFAULT_GROUP_WAIT = 30 * NS_PER_SECOND
 DEFAULT_GROUP_INTERVAL = 5 * 60 * NS_PER_SECOND
 DEFAULT_REPEAT_INTERVAL = 4 * 3600 * NS_PER_SECOND

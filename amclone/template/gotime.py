@@ -11,13 +11,14 @@ import time as _time
 from typing import Any, ClassVar
 
 from amclone.template.gotmpl.values import Func, GoStruct
+from amclone.timeutil import NS_PER_SECOND, ZERO_TIME
 
-NS = 1_000_000_000
+NS = NS_PER_SECOND
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
 _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 # Seconds from 0001-01-01 to 1970-01-01 (Go's zero Time is year 1).
-_UNIX_TO_INTERNAL = 62135596800
+_UNIX_TO_INTERNAL = -ZERO_TIME // NS_PER_SECOND
 
 
 def _civil(secs: int) -> tuple[int, int, int, int, int, int, int, int]:

@@ -15,8 +15,7 @@ from amclone.config.gostruct import Ptr, gofield
 from amclone.config.httpconfig import HTTPClientConfig
 from amclone.config.receivers.base import Integration, http_config_field, integration_list, tmpl
 from amclone.config.types import AM_URL, SECRET, STRING, STRING_MAP, TEXT_DURATION, UINT64, URL, Secret
-
-_S = 1_000_000_000
+from amclone.timeutil import NS_PER_SECOND
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def _pushover_validate(c: dict[str, Any]) -> None:
 PUSHOVER_CONFIGS = integration_list(PushoverConfig, "PushoverConfig", lambda: PushoverConfig(
     send_resolved=True, title=tmpl("pushover.default.title"), message=tmpl("pushover.default.message"),
     url=tmpl("pushover.default.url"), priority='{{ if eq .Status "firing" }}2{{ else }}0{{ end }}',
-    retry=60 * _S, expire=3600 * _S, html=False), _pushover_validate)
+    retry=60 * NS_PER_SECOND, expire=3600 * NS_PER_SECOND, html=False), _pushover_validate)
 
 
 @dataclass(frozen=True)
