@@ -108,29 +108,38 @@ class RangeCallNode(Node):
                     continue
             else:
                 lo = bisect(ts, start)
-                hi = bisect(ts, end) - 1
+                hi = len(ts) - 1
                 if hi <= lo:
                     continue
-                loaded += hi - lo + 1
+                last_t = ts[hi]
+                if last_t > end:  # evaluating in the past: the common "now" needs no second search
+                    hi = bisect(ts, end) - 1
+                    if hi <= lo:
+                        continue
+                    last_t = ts[hi]
+                n = hi - lo
+                loaded += n + 1
                 first_v = vs[lo]
                 first_t = ts[lo]
-                last_t = ts[hi]
                 result = vs[hi] - first_v
                 if counter and ms.last_drop_t > first_t:  # a decrease may lie inside: scan for resets
                     result += counter_resets(vs[lo:hi + 1])
                 to_start = (first_t - start) / 1000
                 to_end = (end - last_t) / 1000
                 sampled = (last_t - first_t) / 1000
-                avg = sampled / (hi - lo)
-                if to_start >= avg * 1.1:
+                avg = sampled / n
+                threshold = avg * 1.1
+                if to_start >= threshold:
                     to_start = avg / 2
                 if counter and result > 0 and first_v >= 0:
                     to_zero = sampled * (first_v / result)
-                    to_start = min(to_start, to_zero)
-                if to_end >= avg * 1.1:
+                    if to_zero < to_start:  # noqa: PLR1730 - min() is a call per series
+                        to_start = to_zero
+                if to_end >= threshold:
                     to_end = avg / 2
-                factor = (sampled + to_start + to_end) / sampled if sampled != 0 else 1.0
-                v = result * (factor / range_s if is_rate else factor)
+                # sampled > 0: timestamps strictly increase and the window holds two samples
+                factor = (sampled + to_start + to_end) / sampled
+                v = result * (factor / range_s) if is_rate else result * factor
             produced = True
             if per_series_check:
                 _check_counter_name(ctx, ms.labels)
