@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from amclone.compat.timefmt import DAY_NAMES, MONTH_NAMES
+
 if TYPE_CHECKING:
     from amclone.template.gotime import GoTime
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
-_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 Civil = tuple[int, int, int, int, int, int, int, int]
 
@@ -108,17 +107,17 @@ def format_time(layout: str, c: Civil, frac: int, off: int, zone: str) -> str:
         elif tok == "06":
             out.append(f"{year % 100:02d}")
         elif tok == "January":
-            out.append(_MONTHS[month - 1])
+            out.append(MONTH_NAMES[month - 1])
         elif tok == "Jan":
-            out.append(_MONTHS[month - 1][:3])
+            out.append(MONTH_NAMES[month - 1][:3])
         elif tok == "01":
             out.append(f"{month:02d}")
         elif tok == "1":
             out.append(str(month))
         elif tok == "Monday":
-            out.append(_DAYS[wd])
+            out.append(DAY_NAMES[wd])
         elif tok == "Mon":
-            out.append(_DAYS[wd][:3])
+            out.append(DAY_NAMES[wd][:3])
         elif tok == "02":
             out.append(f"{day:02d}")
         elif tok == "2":
@@ -231,7 +230,7 @@ def parse_time(layout: str, value: str) -> GoTime:
             else:
                 sec = n
         elif tok in ("January", "Jan"):
-            for m, name in enumerate(_MONTHS, 1):
+            for m, name in enumerate(MONTH_NAMES, 1):
                 cand = name if tok == "January" else name[:3]
                 if v.lower().startswith(cand.lower()):
                     month, v = m, v[len(cand):]
@@ -239,7 +238,7 @@ def parse_time(layout: str, value: str) -> GoTime:
             else:
                 raise fail(v, tok)
         elif tok in ("Monday", "Mon"):
-            for name in _DAYS:
+            for name in DAY_NAMES:
                 cand = name if tok == "Monday" else name[:3]
                 if v.lower().startswith(cand.lower()):
                     v = v[len(cand):]

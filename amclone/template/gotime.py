@@ -10,13 +10,11 @@ from __future__ import annotations
 import time as _time
 from typing import Any, ClassVar
 
+from amclone.compat.timefmt import DAY_NAMES, MONTH_NAMES
 from amclone.template.gotmpl.values import Func, GoStruct
 from amclone.timeutil import NS_PER_SECOND, ZERO_TIME
 
 NS = NS_PER_SECOND
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
-_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 # Seconds from 0001-01-01 to 1970-01-01 (Go's zero Time is year 1).
 _UNIX_TO_INTERNAL = -ZERO_TIME // NS_PER_SECOND
 
@@ -141,14 +139,14 @@ class Month(int):
     go_type: ClassVar[str] = "time.Month"
 
     def go_string(self) -> str:
-        return _MONTHS[self - 1]
+        return MONTH_NAMES[self - 1]
 
 
 class Weekday(int):
     go_type: ClassVar[str] = "time.Weekday"
 
     def go_string(self) -> str:
-        return _DAYS[self]
+        return DAY_NAMES[self]
 
 
 METHODS = _methods()
@@ -163,8 +161,8 @@ def zero_time() -> GoTime:
 
 
 def month_name(m: int) -> str:
-    return _MONTHS[m - 1]
+    return MONTH_NAMES[m - 1]
 
 
 def day_name(wd: int) -> str:
-    return _DAYS[wd]
+    return DAY_NAMES[wd]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import time
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from amclone.compat.timefmt import DAY_NAMES, MONTH_NAMES
+
+_DAYS = DAY_NAMES[1:] + DAY_NAMES[:1]  # indexed by struct_time.tm_wday (Monday = 0)
 _ZONES = ["Z07:00:00", "Z070000", "Z07:00", "Z0700", "Z07",
           "-07:00:00", "-070000", "-07:00", "-0700", "-07"]
 
@@ -56,7 +56,7 @@ def _chunk(s: str, t: time.struct_time, frac: int) -> tuple[int, str]:
     """(length of the std chunk at the start of s, its text), or (0, "")."""
     hour12 = t.tm_hour % 12 or 12
     table: list[tuple[str, str]] = [
-        ("January", _MONTHS[t.tm_mon - 1]), ("Jan", _MONTHS[t.tm_mon - 1][:3]),
+        ("January", MONTH_NAMES[t.tm_mon - 1]), ("Jan", MONTH_NAMES[t.tm_mon - 1][:3]),
         ("Monday", _DAYS[t.tm_wday]), ("Mon", _DAYS[t.tm_wday][:3]), ("MST", "UTC"),
         ("2006", f"{t.tm_year:04d}"), ("002", f"{t.tm_yday:03d}"), ("01", f"{t.tm_mon:02d}"),
         ("02", f"{t.tm_mday:02d}"), ("03", f"{hour12:02d}"), ("04", f"{t.tm_min:02d}"),
