@@ -91,6 +91,30 @@ def test_external_url_and_prefix() -> None:
     assert opts.route_prefix == "/p" and opts.timeout_ns == 2 * 10**9
 
 
+def test_rule_flags() -> None:
+    r = build_options(parse()).rules
+    assert (r.config_file, r.datasource_url, r.evaluation) == ("", "", "interval")
+    assert (r.on_write_min_interval_ns, r.resend_delay_ns, r.head_retention_ns) == (10**9, 60 * 10**9, 3 * 3600 * 10**9)
+    assert (r.outage_tolerance_ns, r.grace_period_ns) == (3600 * 10**9, 600 * 10**9)
+    r = build_options(parse("--rules.config=p.yml", "--rules.datasource.url=http://p:9090", "--rules.evaluation=on_write",
+                            "--rules.on-write-min-interval=250ms", "--rules.alert.resend-delay=2m",
+                            "--storage.tsdb.retention.time=1d")).rules
+    assert (r.config_file, r.datasource_url, r.evaluation) == ("p.yml", "http://p:9090", "on_write")
+    assert (r.on_write_min_interval_ns, r.resend_delay_ns, r.head_retention_ns) == (
+        250 * 10**6, 120 * 10**9, 86400 * 10**9)
+
+
+@pytest.mark.parametrize("args,err", [
+    (["--rules.evaluation=grid"], "enum value must be one of interval,on_write, got 'grid'"),
+    (["--rules.alert.resend-delay=1x"], 'not a valid duration string: "1x"'),
+    (["--rules.on-write-min-interval=1d"], 'time: unknown unit "d" in duration "1d"'),
+])
+def test_rule_flag_errors(args: list[str], err: str) -> None:
+    with pytest.raises(UsageError) as e:
+        parse(*args)
+    assert str(e.value) == err
+
+
 def test_process_reloads_on_sighup_and_exits_zero_on_sigterm(tmp_path: Path) -> None:
     cfg = tmp_path / "am.yml"
     cfg.write_text("route:\n  receiver: a\nreceivers:\n  - name: a\n")

@@ -49,7 +49,7 @@ groups:
 """
 RULES_TWO = RULES + """
       - record: room:temp:max
-        expr: max by (room) (temp)
+        expr: max by (room) (max_over_time(temp[6h]))
 """
 BROKEN = """
 groups:
@@ -151,6 +151,7 @@ def test_remote_written_samples_fire_a_rule_everywhere(
     assert [(x["labels"]["room"], x["state"], x["value"]) for x in firing] == [("a", "firing", "9e+00")]
     metrics = urllib.request.urlopen(base + "/metrics", timeout=5).read().decode()
     assert "prometheus_rule_evaluations_total{" in metrics
+    assert "prometheus_tsdb_retention_limit_seconds 10800.0" in metrics
 
 
 def test_reloads_swap_rules_and_a_broken_file_keeps_the_old_ones(
@@ -161,6 +162,8 @@ def test_reloads_swap_rules_and_a_broken_file_keeps_the_old_ones(
     rule_file.write_text(RULES_TWO % "5")
     assert reload(base) == (200, "")
     assert rule_names(base) == ["Hot", "room:temp:max"]
+    metrics = urllib.request.urlopen(base + "/metrics", timeout=5).read().decode()
+    assert "prometheus_tsdb_retention_limit_seconds 21601.0" in metrics  # [6h] + the 1s interval
 
     rule_file.write_text(BROKEN)
     status, body = reload(base)
@@ -198,3 +201,27 @@ def test_a_bad_rule_file_at_start_exits_1(tmp_path: Path) -> None:
                       extra=[f"--rules.config={tmp_path / 'prometheus.yml'}"])
     log = next(tmp_path.glob("amclone-*.log")).read_text()
     assert 'msg="Loading rules configuration failed"' in log and "error loading rules" in log
+
+
+def test_remote_datasource(tmp_path: Path) -> None:
+    """--rules.datasource.url: the rules read another server's query API (here a second amclone's
+    /prometheus, which has the samples), not the local head."""
+    (tmp_path / "am.yml").write_text("route: {receiver: x}\nreceivers: [{name: x}]\n")
+    (tmp_path / "prometheus.yml").write_text("global: {evaluation_interval: 1s}\nrule_files: [r.yml]\n")
+    (tmp_path / "r.yml").write_text(RULES % "5")
+    data_dir, rules_dir = tmp_path / "data", tmp_path / "rules"
+    data_dir.mkdir()
+    rules_dir.mkdir()
+    store, store_url = start_amclone(tmp_path / "am.yml", data_dir)
+    try:
+        evaluator, base = start_amclone(tmp_path / "am.yml", rules_dir, extra=[
+            f"--rules.config={tmp_path / 'prometheus.yml'}", f"--rules.datasource.url={store_url}/prometheus"])
+        try:
+            remote_write(store_url, [({"__name__": "temp", "room": "r"}, 8.0)])
+            alerts = wait_until("the alert from the remote datasource", lambda: get_json(base + "/api/v2/alerts"))
+            assert alerts[0]["labels"] == {"alertname": "Hot", "severity": "page", "room": "r"}
+            assert get_json(store_url + "/api/v2/alerts") == []
+        finally:
+            evaluator.stop()
+    finally:
+        store.stop()
