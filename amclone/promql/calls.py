@@ -87,7 +87,9 @@ class RangeCallNode(Node):
                       range_ms: int, out: Vector, keep: Callable[[float], bool] | None) -> None:
         """rate/increase/delta over a selector: reads first and last samples in place and scans a
         window for counter resets only if the series ever decreased inside it. The arithmetic is
-        `extrapolate`'s, written out here because this loop runs once per series per evaluation."""
+        `extrapolate`'s, written out here because this loop runs once per series per evaluation;
+        series scraped together (one target's) share a window's timestamps, so the extrapolation
+        factor is reused while the shape repeats (same operations in the same order: same bits)."""
         counter = self.name != "delta"
         is_rate = self.name == "rate"
         # With `__name__="x"` in the selector every series has that name: check it once.
@@ -97,6 +99,8 @@ class RangeCallNode(Node):
         append = out.append
         bisect = bisect_right
         range_s = range_ms / 1000
+        shape_first = shape_last = shape_n = 0
+        sampled = edge_start = edge_end = scale = 1.0
         for ms in matrix.selector.series(ctx):
             ts, vs = ms.data  # before `closed`: see MemSeries._snapshot
             closed = ms.closed
@@ -107,16 +111,22 @@ class RangeCallNode(Node):
                 if v is None:
                     continue
             else:
-                lo = bisect(ts, start)
                 hi = len(ts) - 1
-                if hi <= lo:
+                if hi <= 0:
                     continue
                 last_t = ts[hi]
                 if last_t > end:  # evaluating in the past: the common "now" needs no second search
                     hi = bisect(ts, end) - 1
-                    if hi <= lo:
-                        continue
                     last_t = ts[hi]
+                    lo = bisect(ts, start)
+                else:
+                    # Guess the window holds as many samples as the previous series' (same
+                    # scrape interval); one comparison confirms it, else search.
+                    lo = hi - shape_n
+                    if not (lo > 0 and ts[lo - 1] <= start < ts[lo]):
+                        lo = bisect(ts, start)
+                if hi <= lo:
+                    continue
                 n = hi - lo
                 loaded += n + 1
                 first_v = vs[lo]
@@ -124,22 +134,30 @@ class RangeCallNode(Node):
                 result = vs[hi] - first_v
                 if counter and ms.last_drop_t > first_t:  # a decrease may lie inside: scan for resets
                     result += counter_resets(vs[lo:hi + 1])
-                to_start = (first_t - start) / 1000
-                to_end = (end - last_t) / 1000
-                sampled = (last_t - first_t) / 1000
-                avg = sampled / n
-                threshold = avg * 1.1
-                if to_start >= threshold:
-                    to_start = avg / 2
+                if first_t != shape_first or last_t != shape_last or n != shape_n:
+                    # Series scraped together share their window's shape: its arithmetic once.
+                    shape_first, shape_last, shape_n = first_t, last_t, n
+                    edge_start = (first_t - start) / 1000
+                    edge_end = (end - last_t) / 1000
+                    sampled = (last_t - first_t) / 1000
+                    avg = sampled / n
+                    threshold = avg * 1.1
+                    if edge_start >= threshold:
+                        edge_start = avg / 2
+                    if edge_end >= threshold:
+                        edge_end = avg / 2
+                    # sampled > 0: timestamps strictly increase and the window holds two samples
+                    factor = (sampled + edge_start + edge_end) / sampled
+                    scale = factor / range_s if is_rate else factor
                 if counter and result > 0 and first_v >= 0:
                     to_zero = sampled * (first_v / result)
-                    if to_zero < to_start:  # noqa: PLR1730 - min() is a call per series
-                        to_start = to_zero
-                if to_end >= threshold:
-                    to_end = avg / 2
-                # sampled > 0: timestamps strictly increase and the window holds two samples
-                factor = (sampled + to_start + to_end) / sampled
-                v = result * (factor / range_s) if is_rate else result * factor
+                    if to_zero < edge_start:  # never extrapolate a counter below zero
+                        factor = (sampled + to_zero + edge_end) / sampled
+                        v = result * (factor / range_s) if is_rate else result * factor
+                    else:
+                        v = result * scale
+                else:
+                    v = result * scale
             produced = True
             if per_series_check:
                 _check_counter_name(ctx, ms.labels)
