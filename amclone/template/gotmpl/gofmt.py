@@ -35,6 +35,21 @@ def _shortest(f: float) -> tuple[str, int]:
     return digits, exp
 
 
+def _place_point(digits: str, exp: int) -> str:
+    """Shortest digits written out in plain decimal (no exponent), as %f and small %g do."""
+    if exp <= 0:
+        return "0." + "0" * (-exp) + digits
+    if exp >= len(digits):
+        return digits + "0" * (exp - len(digits))
+    return digits[:exp] + "." + digits[exp:]
+
+
+def _exp_form(neg: str, digits: str, x: int) -> str:
+    """Shortest digits as d.ddde±XX (Go writes at least two exponent digits)."""
+    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{neg}{mant}e{'+' if x >= 0 else '-'}{abs(x):02d}"
+
+
 def format_float(f: float, verb: str = "g", prec: int = -1, sharp: bool = False) -> str:
     """strconv.FormatFloat(f, verb, prec, 64), the core of %v %g %e %f."""
     if math.isnan(f):
@@ -44,22 +59,15 @@ def format_float(f: float, verb: str = "g", prec: int = -1, sharp: bool = False)
     if verb in "eE":
         if prec < 0:
             digits, exp = _shortest(abs(f))
-            mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
             e = exp - 1 if digits != "0" else 0
-            s = f"{'-' if math.copysign(1, f) < 0 else ''}{mant}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+            s = _exp_form("-" if math.copysign(1, f) < 0 else "", digits, e)
         else:
             s = f"{f:.{prec}e}"
         return s.upper() if verb == "E" else s
     if verb in "fF":
         if prec < 0:
             digits, exp = _shortest(abs(f))
-            if exp <= 0:
-                s = "0." + "0" * (-exp) + digits
-            elif exp >= len(digits):
-                s = digits + "0" * (exp - len(digits))
-            else:
-                s = digits[:exp] + "." + digits[exp:]
-            return ("-" if math.copysign(1, f) < 0 else "") + s
+            return ("-" if math.copysign(1, f) < 0 else "") + _place_point(digits, exp)
         return f"{f:.{prec}f}"
     # 'g' / 'G'
     if prec < 0:
@@ -69,16 +77,9 @@ def format_float(f: float, verb: str = "g", prec: int = -1, sharp: bool = False)
         if digits == "0":
             x = 0
         if x < -4 or x >= 6:  # strconv: shortest %g decides with precision 6
-            mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-            s = f"{neg}{mant}e{'+' if x >= 0 else '-'}{abs(x):02d}"
+            s = _exp_form(neg, digits, x)
             return s.upper() if verb == "G" else s
-        if exp <= 0:
-            s = "0." + "0" * (-exp) + digits
-        elif exp >= len(digits):
-            s = digits + "0" * (exp - len(digits))
-        else:
-            s = digits[:exp] + "." + digits[exp:]
-        return neg + s
+        return neg + _place_point(digits, exp)
     out = f"{f:.{prec or 1}g}"
     if "e" in out:
         m, _, ex = out.partition("e")
