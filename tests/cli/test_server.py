@@ -160,7 +160,7 @@ def test_systemd_socket_activation(tmp_path: Path) -> None:
                          pass_fds=(sock.fileno(),), stderr=subprocess.DEVNULL)
     sock.close()
     try:
-        wait_http(f"http://127.0.0.1:{port}/-/ready", proc=p)  # type: ignore[arg-type]
+        wait_http(f"http://127.0.0.1:{port}/-/ready", proc=p)
     finally:
         p.send_signal(signal.SIGTERM)
         assert p.wait(10) == 0
