@@ -74,9 +74,9 @@ class EvalContext:
 
     def check_deadline(self) -> None:
         if self.deadline and time.monotonic() > self.deadline:
-            from amclone.promql.errors import QueryTimeout
+            from amclone.promql.errors import TIMEOUT_TEXT, QueryTimeout
 
-            raise QueryTimeout("query timed out in expression evaluation")
+            raise QueryTimeout(TIMEOUT_TEXT)
 
     @property
     def is_range(self) -> bool:

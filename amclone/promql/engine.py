@@ -20,7 +20,7 @@ from amclone.promql.context import (
     DEFAULT_SUBQUERY_STEP_MS,
     EvalContext,
 )
-from amclone.promql.errors import EvalError
+from amclone.promql.errors import NON_POSITIVE_STEP_TEXT, EvalError
 from amclone.promql.nodes import Node
 from amclone.promql.parse import parse
 from amclone.promql.value import Matrix, Sample, Series, Vector, without_name
@@ -89,8 +89,7 @@ class Plan:
             shown = "range vector" if kind == ast.MATRIX else kind
             raise EvalError(f'invalid expression type "{shown}" for range query, must be Scalar or instant Vector')
         if step <= 0:
-            raise EvalError("zero or negative query resolution step widths are not accepted. "
-                            "Try a positive integer")
+            raise EvalError(NON_POSITIVE_STEP_TEXT)
         ctx = self._ctx(start, end, step, lookback_ms, timeout_s)
         rows: dict[tuple[Labels, bool], tuple[list[int], list[float]]] = {}
         t = start

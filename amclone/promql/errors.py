@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Prometheus's texts that both the engine and the API raise.
+TIMEOUT_TEXT = "query timed out in expression evaluation"
+NON_POSITIVE_STEP_TEXT = "zero or negative query resolution step widths are not accepted. Try a positive integer"
+
 
 class PromQLError(Exception):
     """Base class; `error_type` is the Prometheus API's errorType."""

@@ -31,7 +31,7 @@ from amclone.api.prometheus.params import (
 from amclone.compat import gojson
 from amclone.labels.labelset import is_valid_utf8_name
 from amclone.promql.engine import Engine, Result
-from amclone.promql.errors import ParseError, PromQLError, QueryTimeout
+from amclone.promql.errors import NON_POSITIVE_STEP_TEXT, TIMEOUT_TEXT, ParseError, PromQLError, QueryTimeout
 from amclone.tsdb.head import UNBOUNDED_MAX, UNBOUNDED_MIN, Head
 
 MAX_POINTS = 11000
@@ -77,7 +77,7 @@ class PrometheusAPI:
         try:
             return await asyncio.wait_for(asyncio.to_thread(call), timeout_s + 1)
         except TimeoutError:
-            raise APIError("timeout", "query timed out in expression evaluation") from None
+            raise APIError("timeout", TIMEOUT_TEXT) from None
         except QueryTimeout as exc:
             raise APIError("timeout", str(exc)) from None
         except ParseError as exc:
@@ -132,8 +132,7 @@ class PrometheusAPI:
         except ValueError as exc:
             raise invalid_param("step", str(exc)) from None
         if step <= 0:
-            raise invalid_param("step", "zero or negative query resolution step widths are not accepted. "
-                                        "Try a positive integer")
+            raise invalid_param("step", NON_POSITIVE_STEP_TEXT)
         if (end - start) // step > MAX_POINTS:
             raise APIError("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. "
                                        "Try decreasing the query resolution (?step=XX)")
