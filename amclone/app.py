@@ -141,7 +141,7 @@ class App:
         self.notifications = NotificationSystem(
             clock=self.clock, store=self.alerts, marker=self.marker, silencer=self.silencer,
             nflog=self.nflog, external_url=opts.external_url, registry=self.registry,
-            factories=integration_factories(lambda: self.template, opts.external_url, self.clock))
+            factories=integration_factories(lambda: self.template, opts.external_url, self.clock, self.registry))
         self.coordinator = Coordinator(opts.config_file, registry=self.registry, clock=self.clock)
         self.coordinator.subscribe(self._apply)
         self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,
@@ -221,7 +221,10 @@ class App:
         size the head's retention to the longest range a local rule reads."""
         cfg = loaded.config if loaded is not None else rules_config.RulesConfig()
         groups = loaded.groups if loaded is not None else []
-        self.rule_manager.apply(groups, cfg.external_labels)
+        try:
+            self.rule_manager.apply(groups, cfg.external_labels)  # changes nothing when it raises
+        except Exception as e:  # noqa: BLE001 - an expression the datasource refuses: a failed load
+            raise self._rules_failed(f"error loading rules, previous rule set restored: {e}") from None
         self.am_sender.set_targets(cfg.alertmanagers)
         if not self.opts.rules.datasource_url:
             self.head.retention_ms = max(self.opts.rules.head_retention_ns // 1_000_000, self._rules_lookbehind_ms(groups))
