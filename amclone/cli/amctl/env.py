@@ -17,6 +17,7 @@ from amclone.cli.amctl.output import Formatter
 
 AMTOOL_VERSION = "0.25.0"
 APP_NAME = "amtool"  # a drop-in: messages and usage say what amtool's say
+MISSING_URL = "required flag --alertmanager.url not provided"
 
 
 class Exit(Exception):
@@ -60,7 +61,7 @@ class Env:
         whose only possible effect is a warning about differing versions."""
         url = self.url
         if url is None:
-            raise self.fatal("required flag --alertmanager.url not provided")
+            raise self.fatal(MISSING_URL)
         http_file = self.value("http.config.file")
         if url.user is not None and http_file:
             raise self.fatal("basic authentication and http.config.file are mutually exclusive")

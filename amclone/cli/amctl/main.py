@@ -22,7 +22,7 @@ from amclone.cli.amctl.cmdline import (
     validate_required,
 )
 from amclone.cli.amctl.cmdvalues import ParseError
-from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, ActionError, Env, Exit
+from amclone.cli.amctl.env import AMTOOL_VERSION, APP_NAME, MISSING_URL, ActionError, Env, Exit
 from amclone.cli.amctl.usage import render, render_long, render_man
 
 LEGACY_KEYS = {"comment_required": "require-comment"}
@@ -158,7 +158,7 @@ def require_url(env: Env) -> None:
     if any(e.clause.name == "help" for e in env.elements if isinstance(e.clause, Flag)):
         return
     if env.url is None:
-        raise env.fatal("required flag --alertmanager.url not provided")
+        raise env.fatal(MISSING_URL)
 
 
 KNOWN_FEATURES = ("receiver-name-in-metrics", "classic-mode", "utf8-strict-mode", "auto-gomemlimit",
