@@ -9,16 +9,19 @@ whose answer body matters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from amclone.alerts import Alert
 from amclone.notify.http import HttpClient, HttpResult
 from amclone.notify.integrations.common import (
+    UNCOUNTED,
     NotifyFailure,
     Rendered,
     Templater,
     TransportError,
+    Truncations,
     check,
     send,
     template_data,
@@ -36,12 +39,19 @@ class HttpNotifier:
     name: ClassVar[str] = ""
     retry_codes: ClassVar[tuple[int, ...]] = ()
 
-    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock) -> None:
+    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock,
+                 truncations: Truncations = UNCOUNTED) -> None:
         self.conf = conf
         self.template = template
         self.external_url = external_url
         self.clock = clock
+        self.truncations = truncations
         self.client = HttpClient(getattr(conf, "http_config", None))
+
+    def truncated(self, field: str, fields: Mapping[str, object] | None = None, msg: str = "",
+                  level: int | None = logging.WARNING) -> None:
+        """A field was cut to the service's limit: Alertmanager's log line and amclone's counter."""
+        self.truncations.note(self.name, field, fields, msg, level)
 
     def templater(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> Templater:
         return Templater(self.template, template_data(ctx, alerts, self.external_url))

@@ -4,9 +4,9 @@ truncation with Alertmanager's marker, the status check with per-service retry c
 (``Retrier.Check``), the group key hash and sending a request with transport errors turned
 into retryable failures carrying Go's wording.
 
-Truncation is logged as Alertmanager logs it and counted in
-``alertmanager_notifications_truncated`` (not in 0.25; a counter only amclone exports, so a
-dashboard can see messages cut short).
+Truncation is logged as Alertmanager logs it (its message and fields, per integration) and
+counted in ``amclone_notifications_truncated_total{integration,field}`` on the app's registry:
+Alertmanager has no such metric (0.25 or newer), so the name says it is amclone's own.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import quote_plus
 
 import aiohttp
 from prometheus_client import Counter
+from prometheus_client.registry import CollectorRegistry
 
 from amclone.alerts import Alert
 from amclone.labels.labelset import fingerprint_hex
@@ -29,19 +30,48 @@ from amclone.notify.reason import StatusError, failure_reason
 from amclone.notify.stage import NotifyContext
 from amclone.template import Template, TemplateError
 from amclone.template import data as tdata
-from amclone.template.gotime import GoTime, zero_time
+from amclone.template.gotime import zero_time
 
 __all__ = [
-    "TRUNCATED", "NotifyFailure", "Rendered", "StatusError", "Templater", "check", "failure_reason", "key_hash", "query_encode", "send", "template_data",
-    "truncate_bytes", "truncate_runes",
+    "UNCOUNTED",
+    "NotifyFailure",
+    "Rendered",
+    "StatusError",
+    "Templater",
+    "Truncations",
+    "check",
+    "failure_reason",
+    "key_hash",
+    "query_encode",
+    "send",
+    "template_data",
+    "truncate_bytes",
+    "truncate_runes",
 ]
 
 log = logging.getLogger("amclone.notify")
 
 MARKER = "…"
 
-TRUNCATED = Counter("alertmanager_notifications_truncated", "Notification fields cut to the service's limit.",
-                    ["integration", "field"])
+
+
+class Truncations:
+    """Where an integration reports a field cut to the service's limit: the log line Alertmanager
+    writes for it (`fields` in Go's order; no log where Go logs nothing) and amclone's counter."""
+
+    def __init__(self, registry: CollectorRegistry | None) -> None:
+        self.counter = Counter("amclone_notifications_truncated",
+                               "The total number of notification fields amclone cut to the service's limit.",
+                               ["integration", "field"], registry=registry)
+
+    def note(self, integration: str, field: str, fields: Mapping[str, object] | None = None, msg: str = "",
+             level: int | None = logging.WARNING) -> None:
+        self.counter.labels(integration, field).inc()
+        if level is not None:
+            log.log(level, msg or f"Truncated {field}", extra={"integration": integration, **(fields or {})})
+
+
+UNCOUNTED = Truncations(None)  # notifiers built outside an app (tests, amctl receiver test)
 
 
 def template_data(ctx: NotifyContext, alerts: Sequence[Alert], external_url: str) -> tdata.Data:
@@ -52,7 +82,8 @@ def template_data(ctx: NotifyContext, alerts: Sequence[Alert], external_url: str
         resolved = a.resolved_at(ctx.now)
         out.append(tdata.Alert(
             "resolved" if resolved else "firing", tdata.KV(a.labels), tdata.KV(a.annotations),
-            GoTime(a.starts_at), GoTime(a.ends_at) if resolved else zero_time(), a.generator_url,
+            tdata.alert_time(a.starts_at, a.starts_off),
+            tdata.alert_time(a.ends_at, a.ends_off) if resolved else zero_time(), a.generator_url,
             fingerprint_hex(a.fingerprint)))
     return tdata.build(ctx.receiver, ctx.group_labels, out, external_url)
 
@@ -108,12 +139,6 @@ def truncate_bytes(s: str, n: int) -> tuple[str, bool]:
     while len(cut.encode("utf-8", "surrogateescape")) > target:
         cut = cut[:-1]
     return cut + MARKER, True
-
-
-def note_truncated(integration: str, field: str, key: str, limit: int, unit: str = "max_runes") -> None:
-    """The warning 0.25 logs when a field is cut, and our counter."""
-    TRUNCATED.labels(integration, field).inc()
-    log.warning('msg="Truncated %s" key=%s %s=%d integration=%s', field, key, unit, limit, integration)
 
 
 def key_hash(group_key: str) -> str:

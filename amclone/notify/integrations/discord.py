@@ -14,7 +14,6 @@ from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -38,7 +37,7 @@ class DiscordNotifier(HttpNotifier):
         color = COLOR_GREEN if t.data.Status == "resolved" else COLOR_RED
         content, cut = truncate_runes(t.text(getattr(c, "content", "")), MAX_CONTENT_RUNES)
         if cut:
-            note_truncated(self.name, "content", ctx.group_key, MAX_CONTENT_RUNES)
+            self.truncated("content", {"max_runes": MAX_CONTENT_RUNES}, "Truncated message")
         if t.error is not None:
             raise NotifyFailure(str(t.error))
         body: dict[str, Any] = {"content": content,

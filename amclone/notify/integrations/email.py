@@ -28,8 +28,10 @@ from amclone.config.receivers.email import with_notifier_headers
 from amclone.notify.http import ssl_context
 from amclone.notify.integrations import email_mime
 from amclone.notify.integrations.common import (
+    UNCOUNTED,
     NotifyFailure,
     Templater,
+    Truncations,
     read_secret_file,
     secret,
     template_data,
@@ -57,7 +59,8 @@ def _addresses(text: str, what: str) -> list[str]:
 class EmailNotifier:
     name = "email"
 
-    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock) -> None:
+    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock,
+                 truncations: Truncations = UNCOUNTED) -> None:  # nothing to cut: email has no limit
         self.conf = with_notifier_headers(conf)
         self.template = template
         self.external_url = external_url

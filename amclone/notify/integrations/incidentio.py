@@ -15,11 +15,12 @@ from amclone.compat.gojson import encoder_line
 from amclone.notify.http import HttpClient, HttpResult
 from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
+    UNCOUNTED,
     NotifyFailure,
     Rendered,
     TransportError,
+    Truncations,
     check,
-    log,
     read_secret_file,
     secret,
 )
@@ -57,8 +58,9 @@ class IncidentioNotifier(HttpNotifier):
     name = "incidentio"
     retry_codes = (429,)
 
-    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock) -> None:
-        super().__init__(conf, template, external_url, clock)
+    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock,
+                 truncations: Truncations = UNCOUNTED) -> None:
+        super().__init__(conf, template, external_url, clock, truncations)
         token = secret(conf.alert_source_token)
         if conf.alert_source_token_file:
             token = read_secret_file(conf.alert_source_token_file, wrap="failed to read alert_source_token_file")
@@ -79,8 +81,8 @@ class IncidentioNotifier(HttpNotifier):
             size = len(body)
             msg["alerts"] = msg["alerts"][:1]
             body = encoder_line(msg)
-            log.warning('msg="Truncated alert content due to incident.io payload size limit" original_size=%d '
-                        "final_size=%d max_size=%d", size, len(body), MAX_PAYLOAD)
+            self.truncated("alerts", {"original_size": size, "final_size": len(body), "max_size": MAX_PAYLOAD},
+                           "Truncated alert content due to incident.io payload size limit")
         url = str(c.url) if c.url is not None else read_secret_file(c.url_file, wrap="read url_file")
         return [Rendered("POST", url, body)]
 

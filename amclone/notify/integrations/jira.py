@@ -26,7 +26,6 @@ from amclone.notify.integrations.common import (
     check,
     failure_reason,
     key_hash,
-    note_truncated,
     send,
     truncate_runes,
 )
@@ -94,13 +93,13 @@ class JiraNotifier(NewerNotifier):
         c = self.conf
         summary, cut = truncate_runes(t.text(c.summary.template), MAX_SUMMARY_RUNES)
         if cut:
-            note_truncated(self.name, "summary", ctx.group_key, MAX_SUMMARY_RUNES)
+            self.truncated("summary", {"max_runes": MAX_SUMMARY_RUNES})
         fields: dict[str, Any] = {}
         if not update or c.summary.enable_update is not False:
             fields["summary"] = summary
         desc, cut = truncate_runes(t.text(c.description.template), MAX_DESCRIPTION_RUNES)
         if cut:
-            note_truncated(self.name, "description", ctx.group_key, MAX_DESCRIPTION_RUNES)
+            self.truncated("description", {"max_runes": MAX_DESCRIPTION_RUNES})
         if c.api_url.url.path.rstrip("/").endswith("/3"):
             desc = desc.strip()
             if desc:

@@ -19,7 +19,6 @@ from amclone.notify.integrations.common import (
     Rendered,
     Templater,
     check,
-    note_truncated,
     truncate_runes,
 )
 from amclone.notify.integrations.msteams import NewerNotifier
@@ -91,7 +90,7 @@ class MattermostNotifier(NewerNotifier):
         if "text" in req:
             cut_text, cut = truncate_runes(req["text"], MAX_TEXT_RUNES)
             if cut:
-                note_truncated(self.name, "text", ctx.group_key, MAX_TEXT_RUNES)
+                self.truncated("text", {"key": ctx.group_key, "max_runes": MAX_TEXT_RUNES})
                 req["text"] = cut_text
         order = ("text", "channel", "username", "icon_url", "icon_emoji", "attachments", "type", "props", "priority")
         body = {k: req[k] for k in order if k in req and req[k] != ""}

@@ -11,7 +11,14 @@ from typing import Any
 from amclone.alerts import Alert
 from amclone.compat.gojson import encoder_line
 from amclone.notify.integrations.base import HttpNotifier
-from amclone.notify.integrations.common import NotifyFailure, Rendered, read_secret_file, secret
+from amclone.notify.integrations.common import (
+    UNCOUNTED,
+    NotifyFailure,
+    Rendered,
+    Truncations,
+    read_secret_file,
+    secret,
+)
 from amclone.notify.integrations.newer_defaults import with_newer_defaults
 from amclone.notify.stage import NotifyContext
 from amclone.template import Template
@@ -23,8 +30,9 @@ COLORS = {"firing": "8C1A1A", "resolved": "2DC72D"}
 class NewerNotifier(HttpNotifier):
     """Integrations whose default templates are not in 0.25's set."""
 
-    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock) -> None:
-        super().__init__(conf, with_newer_defaults(template), external_url, clock)
+    def __init__(self, conf: Any, template: Template, external_url: str, clock: Clock,
+                 truncations: Truncations = UNCOUNTED) -> None:
+        super().__init__(conf, with_newer_defaults(template), external_url, clock, truncations)
 
     def webhook_url(self) -> str:
         c = self.conf

@@ -18,7 +18,6 @@ from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
     key_hash,
-    note_truncated,
     query_encode,
     read_secret_file,
     secret,
@@ -69,7 +68,7 @@ class OpsGenieNotifier(HttpNotifier):
         else:
             message, cut = truncate_runes(t.text(c.message), MAX_MESSAGE_RUNES)
             if cut:
-                note_truncated(self.name, "message", ctx.group_key, MAX_MESSAGE_RUNES)
+                self.truncated("message", {"alert": ctx.group_key, "max_runes": MAX_MESSAGE_RUNES})
             responders: list[dict[str, str]] = []
             for r in c.responders:
                 rs = {"id": t.text(r.id), "name": t.text(r.name), "username": t.text(r.username),

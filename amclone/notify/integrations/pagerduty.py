@@ -22,8 +22,6 @@ from amclone.notify.integrations.common import (
     Templater,
     check,
     key_hash,
-    log,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -96,8 +94,8 @@ class PagerDutyNotifier(HttpNotifier):
                 msg["details"] = {"error": note}
             else:
                 msg["payload"]["custom_details"] = {"error": note}
-            log.warning('msg="Truncated Details because message of size %s exceeds limit %s"',
-                        metric_bytes(len(body)), metric_bytes(MAX_EVENT_SIZE))
+            self.truncated("details", msg=f"Truncated Details because message of size {metric_bytes(len(body))} "
+                                          f"exceeds limit {metric_bytes(MAX_EVENT_SIZE)}")
             body = encoder_line(msg)
         url = V1_URL if self.v1 else str(c.url)
         return [Rendered("POST", url, body)]
@@ -106,7 +104,7 @@ class PagerDutyNotifier(HttpNotifier):
             ctx: NotifyContext) -> dict[str, Any]:
         desc, cut = truncate_runes(t.text(c.description), MAX_SUMMARY_RUNES)
         if cut:
-            note_truncated(self.name, "description", ctx.group_key, MAX_SUMMARY_RUNES)
+            self.truncated("description", {"key": ctx.group_key, "max_runes": MAX_SUMMARY_RUNES})
         service_key = secret(c.service_key) or read_secret_file(
             c.service_key_file, wrap="failed to read service key from file")
         msg: dict[str, Any] = {}
@@ -137,7 +135,7 @@ class PagerDutyNotifier(HttpNotifier):
             ctx: NotifyContext) -> dict[str, Any]:
         summary, cut = truncate_runes(t.text(c.description), MAX_SUMMARY_RUNES)
         if cut:
-            note_truncated(self.name, "summary", ctx.group_key, MAX_SUMMARY_RUNES)
+            self.truncated("summary", {"key": ctx.group_key, "max_runes": MAX_SUMMARY_RUNES})
         routing_key = secret(c.routing_key) or read_secret_file(
             c.routing_key_file, wrap="failed to read routing key from file")
         client, client_url, rk = t.text(c.client), t.text(c.client_url), t.text(routing_key)

@@ -15,7 +15,6 @@ from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
-    note_truncated,
     query_encode,
     read_secret_file,
     secret,
@@ -40,7 +39,7 @@ class PushoverNotifier(HttpNotifier):
         p: list[tuple[str, str]] = [("token", t.text(token)), ("user", t.text(user))]
         title, cut = truncate_runes(t.text(c.title), MAX_TITLE_RUNES)
         if cut:
-            note_truncated(self.name, "title", ctx.group_key, MAX_TITLE_RUNES)
+            self.truncated("title", {"incident": ctx.group_key, "max_runes": MAX_TITLE_RUNES})
         p.append(("title", title))
         if c.html:
             p.append(("html", "1"))
@@ -49,12 +48,12 @@ class PushoverNotifier(HttpNotifier):
             message = t.text(c.message)
         message, cut = truncate_runes(message, MAX_MESSAGE_RUNES)
         if cut:
-            note_truncated(self.name, "message", ctx.group_key, MAX_MESSAGE_RUNES)
+            self.truncated("message", {"incident": ctx.group_key, "max_runes": MAX_MESSAGE_RUNES})
         message = message.strip() or "(no details)"
         p.append(("message", message))
         url, cut = truncate_runes(t.text(c.url), MAX_URL_RUNES)
         if cut:
-            note_truncated(self.name, "URL", ctx.group_key, MAX_URL_RUNES)
+            self.truncated("URL", {"incident": ctx.group_key, "max_runes": MAX_URL_RUNES})
         p += [("url", url), ("url_title", t.text(c.url_title)), ("priority", t.text(c.priority)),
               ("retry", str(int(c.retry // NS))), ("expire", str(int(c.expire // NS))),
               ("sound", t.text(c.sound))]

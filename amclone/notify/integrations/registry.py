@@ -13,6 +13,9 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from prometheus_client.registry import CollectorRegistry
+
+from amclone.notify.integrations.common import Truncations
 from amclone.template import Template, from_globs
 from amclone.timeutil import Clock
 
@@ -55,14 +58,18 @@ def notifier_class(kind: str) -> Any:
 TemplateSource = Template | Callable[[], Template | None] | None
 
 
-def factories(template: TemplateSource, external_url: str, clock: Clock) -> dict[str, Callable[[str, Any], Any]]:
+def factories(template: TemplateSource, external_url: str, clock: Clock,
+              registry: CollectorRegistry | None = None) -> dict[str, Callable[[str, Any], Any]]:
+    """`registry` gets amclone's truncation counter (one per call: pass it once per registry)."""
+    truncations = Truncations(registry)
+
     def current() -> Template:
         t = template() if callable(template) else template
         return t if t is not None else from_globs()
 
     def make(kind: str) -> Callable[[str, Any], Any]:
         def build(name: str, conf: Any) -> Any:
-            return notifier_class(kind)(conf, current(), external_url, clock)
+            return notifier_class(kind)(conf, current(), external_url, clock, truncations)
         return build
 
     return {kind: make(kind) for kind in KINDS}

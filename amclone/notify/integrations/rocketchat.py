@@ -17,7 +17,6 @@ from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
     check,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -50,7 +49,7 @@ class RocketchatNotifier(NewerNotifier):
         t = self.templater(ctx, alerts)
         title, cut = truncate_runes(t.text(c.title), MAX_TITLE_RUNES)
         if cut:
-            note_truncated(self.name, "title", ctx.group_key, MAX_TITLE_RUNES)
+            self.truncated("title", {"max_runes": MAX_TITLE_RUNES})
         att: dict[str, Any] = {}
         for k, v in (("title", title), ("title_link", t.text(c.title_link)), ("text", t.text(c.text)),
                      ("image_url", t.text(c.image_url)), ("thumb_url", t.text(c.thumb_url)),

@@ -20,7 +20,6 @@ from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
     check,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -47,7 +46,7 @@ class SlackNotifier(HttpNotifier):
         t = self.templater(ctx, alerts)
         title, cut = truncate_runes(t.text(c.title), MAX_TITLE_RUNES)
         if cut:
-            note_truncated(self.name, "title", ctx.group_key, MAX_TITLE_RUNES)
+            self.truncated("title", {"key": ctx.group_key, "max_runes": MAX_TITLE_RUNES})
         att: dict[str, Any] = {}
         _put(att, "title", title)
         _put(att, "title_link", t.text(c.title_link))

@@ -23,7 +23,6 @@ from amclone.notify.http import HttpResult
 from amclone.notify.integrations import sigv4
 from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
-    TRUNCATED,
     NotifyFailure,
     Rendered,
     TransportError,
@@ -92,7 +91,7 @@ class SNSNotifier(HttpNotifier):
             # 0.25 copies the first `limit` bytes, even through a rune
             message = raw[:limit].decode("utf-8", "surrogateescape")
             attrs["truncated"] = "true"
-            TRUNCATED.labels(self.name, "message").inc()
+            self.truncated("message", level=None)  # 0.25 only sets the attribute
         params.append(("Message", message))
         for i, k in enumerate(sorted(attrs), 1):
             pre = f"MessageAttributes.entry.{i}"

@@ -18,7 +18,6 @@ from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -38,7 +37,7 @@ class TelegramNotifier(HttpNotifier):
         render = t.html if c.parse_mode == "HTML" else t.text
         text, cut = truncate_runes(render(c.message), MAX_MESSAGE_RUNES)
         if cut:
-            note_truncated(self.name, "message", ctx.group_key, MAX_MESSAGE_RUNES)
+            self.truncated("message", {"alert": ctx.group_key, "max_runes": MAX_MESSAGE_RUNES})
         if t.error is not None:
             raise NotifyFailure(str(t.error), retry=True)
         token = secret(c.bot_token) or read_secret_file(getattr(c, "bot_token_file", ""))

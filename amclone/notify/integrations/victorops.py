@@ -16,7 +16,6 @@ from amclone.notify.integrations.common import (
     NotifyFailure,
     Rendered,
     key_hash,
-    note_truncated,
     read_secret_file,
     secret,
     truncate_runes,
@@ -48,7 +47,7 @@ class VictorOpsNotifier(HttpNotifier):
             message_type = "RECOVERY"
         state_message, cut = truncate_runes(state_message, MAX_MESSAGE_RUNES)
         if cut:
-            note_truncated(self.name, "state_message", ctx.group_key, MAX_MESSAGE_RUNES)
+            self.truncated("state_message", {"incident": ctx.group_key, "max_runes": MAX_MESSAGE_RUNES})
         msg = {"message_type": message_type, "entity_id": key_hash(ctx.group_key),
                "entity_display_name": t2.text(c.entity_display_name), "state_message": state_message,
                "monitoring_tool": t2.text(c.monitoring_tool)}

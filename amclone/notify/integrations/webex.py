@@ -4,12 +4,13 @@ counts bytes), logged at debug level as 0.25 does. Only 5xx are retried."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from amclone.alerts import Alert
 from amclone.compat.gojson import encoder_line
 from amclone.notify.integrations.base import HttpNotifier
-from amclone.notify.integrations.common import TRUNCATED, NotifyFailure, Rendered, log, truncate_bytes
+from amclone.notify.integrations.common import NotifyFailure, Rendered, truncate_bytes
 from amclone.notify.stage import NotifyContext
 
 MAX_MESSAGE_BYTES = 7439
@@ -26,8 +27,8 @@ class WebexNotifier(HttpNotifier):
             raise NotifyFailure(str(t.error))
         message, cut = truncate_bytes(message, MAX_MESSAGE_BYTES)
         if cut:
-            TRUNCATED.labels(self.name, "message").inc()
-            log.debug('msg="message truncated due to exceeding maximum allowed length by webex"')
+            self.truncated("message", {"truncated_message": message},
+                           "message truncated due to exceeding maximum allowed length by webex", logging.DEBUG)
         body: dict[str, str] = {"markdown": message}
         if c.room_id:
             body["roomId"] = c.room_id
