@@ -99,8 +99,8 @@ class RangeCallNode(Node):
         append = out.append
         bisect = bisect_right
         range_s = range_ms / 1000
-        shape_first = shape_last = shape_n = 0
-        sampled = edge_start = edge_end = scale = 1.0
+        shape_first = shape_span = shape_n = 0
+        sampled = threshold = half = edge_start = edge_end = scale = 1.0
         for ms in matrix.selector.series(ctx):
             ts, vs = ms.data  # before `closed`: see MemSeries._snapshot
             closed = ms.closed
@@ -134,18 +134,23 @@ class RangeCallNode(Node):
                 result = vs[hi] - first_v
                 if counter and ms.last_drop_t > first_t:  # a decrease may lie inside: scan for resets
                     result += counter_resets(vs[lo:hi + 1])
-                if first_t != shape_first or last_t != shape_last or n != shape_n:
-                    # Series scraped together share their window's shape: its arithmetic once.
-                    shape_first, shape_last, shape_n = first_t, last_t, n
-                    edge_start = (first_t - start) / 1000
-                    edge_end = (end - last_t) / 1000
-                    sampled = (last_t - first_t) / 1000
+                span = last_t - first_t
+                if span != shape_span or n != shape_n:
+                    # Series on one scrape interval share the sampled span and sample count.
+                    shape_span, shape_n, shape_first = span, n, -1
+                    sampled = span / 1000
                     avg = sampled / n
                     threshold = avg * 1.1
+                    half = avg / 2
+                if first_t != shape_first:
+                    # Series scraped together (one target's) share the window's edges too.
+                    shape_first = first_t
+                    edge_start = (first_t - start) / 1000
+                    edge_end = (end - last_t) / 1000
                     if edge_start >= threshold:
-                        edge_start = avg / 2
+                        edge_start = half
                     if edge_end >= threshold:
-                        edge_end = avg / 2
+                        edge_end = half
                     # sampled > 0: timestamps strictly increase and the window holds two samples
                     factor = (sampled + edge_start + edge_end) / sampled
                     scale = factor / range_s if is_rate else factor
