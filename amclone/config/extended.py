@@ -15,7 +15,7 @@ from amclone.config.config import Config, _validate
 from amclone.config.globalconf import EXTENDED_GLOBAL, GlobalConfig
 from amclone.config.godecode import GoType, Seq
 from amclone.config.gostruct import AnyValue, FieldSpec, Ptr, Struct, gofield
-from amclone.config.receivers import Receiver, newer, newer_keys, register_receiver_type
+from amclone.config.receivers import Receiver, need_name, newer, newer_keys, register_receiver_type
 from amclone.config.receivers.newer import (
     IncidentioConfig,
     JiraConfig,
@@ -25,12 +25,6 @@ from amclone.config.receivers.newer import (
     RocketchatConfig,
 )
 from amclone.config.route import EXTENDED_INHIBIT_RULES, InhibitRule
-
-
-def _need_name(c: dict[str, Any]) -> None:
-    from amclone.config.errors import ConfigError
-    if c["name"] == "":
-        raise ConfigError("missing name in receiver")
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def _jira_url(c: JiraConfig, g: GlobalConfig) -> JiraConfig:
 
 
 def _receiver_struct() -> Struct[Any]:
-    s: Struct[Any] = Struct(ExtendedReceiver, "config.plain", custom=True, validate=_need_name,
+    s: Struct[Any] = Struct(ExtendedReceiver, "config.plain", custom=True, validate=need_name,
                             type_name="config.Receiver")
     for key, typ in newer_keys.OVERRIDES.items():
         name, spec = s.by_key[key]

@@ -51,12 +51,13 @@ class Receiver:
         return out
 
 
-def _need_name(c: dict[str, Any]) -> None:
+def need_name(c: dict[str, Any]) -> None:
+    """A receiver without a name is refused (0.25's Receiver.UnmarshalYAML)."""
     if c["name"] == "":
         raise ConfigError("missing name in receiver")
 
 
-RECEIVERS = Seq(Ptr(Struct(Receiver, "config.plain", custom=True, validate=_need_name,
+RECEIVERS = Seq(Ptr(Struct(Receiver, "config.plain", custom=True, validate=need_name,
                            type_name="config.Receiver")), "[]*config.Receiver")
 
 Finalizer = Callable[[Any, GlobalConfig], Any]

@@ -76,6 +76,11 @@ def _telegram_validate(c: dict[str, Any]) -> None:
         raise ConfigError("missing bot_token on telegram_config")
     if c["chat_id"] == 0:
         raise ConfigError("missing chat_id on telegram_config")
+    check_telegram_parse_mode(c)
+
+
+def check_telegram_parse_mode(c: dict[str, Any]) -> None:
+    """The last check of TelegramConfig.UnmarshalYAML (0.25 and newer releases alike)."""
     if c["parse_mode"] not in ("", "Markdown", "MarkdownV2", "HTML"):
         raise ConfigError("unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string")
 

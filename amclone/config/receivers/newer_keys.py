@@ -76,8 +76,7 @@ def _telegram(c: dict[str, Any]) -> None:
     if not c["chat_id"] and not c["chat_id_file"]:
         raise ConfigError("missing chat_id or chat_id_file on telegram_config")
     _exclusive(c, "chat_id", "chat_id_file")
-    if c["parse_mode"] not in ("", "Markdown", "MarkdownV2", "HTML"):
-        raise ConfigError("unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string")
+    cloud.check_telegram_parse_mode(c)
 
 
 TELEGRAM_CONFIGS = integration_list(TelegramConfig, "TelegramConfig", lambda: TelegramConfig(
