@@ -10,7 +10,7 @@ from typing import Any
 
 from amclone.promql import ast
 from amclone.promql.context import EvalContext
-from amclone.promql.functions_range import KEEPS_NAME, RangeFn, _extrapolated, counter_resets
+from amclone.promql.functions_range import IN_PLACE, KEEPS_NAME, RangeFn, _extrapolated, counter_resets
 from amclone.promql.functions_vector import VectorImpl
 from amclone.promql.nodes import MatrixSelectorNode, Node, SubqueryNode
 from amclone.promql.value import NAME, Sample, Vector, get_label, invalid_quantile
@@ -23,7 +23,7 @@ _COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
 class RangeCallNode(Node):
     """``f(range_vector, scalars...)``: evaluates the window per series, then ``fn`` on it."""
 
-    __slots__ = ("check_counter", "extrapolated", "fixed_name", "fn", "keeps_name", "matrix", "name", "scalars")
+    __slots__ = ("by_index", "check_counter", "extrapolated", "fixed_name", "fn", "keeps_name", "matrix", "name", "scalars")
 
     def __init__(self, name: str, fn: RangeFn, matrix: MatrixSelectorNode | SubqueryNode,
                  scalars: Sequence[Node]) -> None:
@@ -35,6 +35,7 @@ class RangeCallNode(Node):
         self.keeps_name = name in KEEPS_NAME
         self.check_counter = name in ("rate", "increase")
         self.extrapolated = name in ("rate", "increase", "delta")
+        self.by_index = IN_PLACE.get(name)
         self.fixed_name = None
         if isinstance(matrix, MatrixSelectorNode):
             self.fixed_name = next((m.value for m in matrix.selector.sel.matchers
@@ -62,15 +63,7 @@ class RangeCallNode(Node):
                 self._extrapolated(ctx, matrix, start, ref, range_ms, out, keep)
                 return out
             else:
-                loaded = 0
-                for ms in matrix.selector.series(ctx):  # no intermediate range vector
-                    tl, vl = ms.window(start, ref)
-                    if tl:
-                        loaded += len(tl)
-                        v = fn(tl, vl, start, ref, range_ms, t, args)
-                        if v is not None:
-                            out.append(Sample(ms.labels, v, not keeps))
-                ctx.load(loaded)
+                self._in_place(ctx, matrix, start, ref, range_ms, t, args, out)
         else:
             for s in matrix.eval(ctx, t):
                 v = fn(s.ts, s.vs, start, ref, range_ms, t, args)
@@ -82,6 +75,44 @@ class RangeCallNode(Node):
         if keep is not None:
             out = [smp for smp in out if keep(smp.value)]
         return out
+
+    def _in_place(self, ctx: EvalContext, matrix: MatrixSelectorNode, start: int, end: int, range_ms: int,
+                  t: int, args: list[Any], out: Vector) -> None:
+        """The other functions over a selector, with no intermediate range vector: a plain window
+        (no stale markers, nothing packed) is located by bisect and read in place, by index for
+        the functions in IN_PLACE, else as one slice of the arrays."""
+        fn = self.fn
+        by_index = self.by_index
+        drop_name = not self.keeps_name
+        loaded = 0
+        append = out.append
+        bisect = bisect_right
+        for ms in matrix.selector.series(ctx):
+            ts, vs = ms.data  # before `closed`: see MemSeries._snapshot
+            closed = ms.closed
+            if ms.stale_count or (closed and start < closed[-1].maxt):
+                tl, vl = ms.window(start, end)
+                if not tl:
+                    continue
+                loaded += len(tl)
+                v = fn(tl, vl, start, end, range_ms, t, args)
+            else:
+                hi = len(ts) - 1
+                if hi < 0:
+                    continue
+                if ts[hi] > end:
+                    hi = bisect(ts, end) - 1
+                lo = bisect(ts, start)
+                if hi < lo:
+                    continue
+                loaded += hi - lo + 1
+                if by_index is not None:
+                    v = by_index(ts, vs, lo, hi, ms.last_drop_t)
+                else:
+                    v = fn(ts[lo:hi + 1], vs[lo:hi + 1], start, end, range_ms, t, args)
+            if v is not None:
+                append(Sample(ms.labels, v, drop_name))
+        ctx.load(loaded)
 
     def _extrapolated(self, ctx: EvalContext, matrix: MatrixSelectorNode, start: int, end: int,
                       range_ms: int, out: Vector, keep: Callable[[float], bool] | None) -> None:

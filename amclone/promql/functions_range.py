@@ -288,6 +288,45 @@ def f_double_exp(ts: Sequence[int], vs: Sequence[float], s: int, e: int, r: int,
     return s1
 
 
+IndexFn = Callable[[Sequence[int], Sequence[float], int, int, int], "float | None"]
+# (ts, vs, lo, hi, last_drop_t) -> value or None: the window is ts[lo:hi + 1] of a series' plain
+# arrays (hi >= lo, no stale markers), read in place; last_drop_t is MemSeries.last_drop_t.
+
+
+def _i_instant(ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, is_rate: bool) -> float | None:
+    """`_instant` on the window's last two samples, found by index."""
+    if hi <= lo:
+        return None
+    dt = ts[hi] - ts[hi - 1]
+    if dt == 0:
+        return None
+    last, prev = vs[hi], vs[hi - 1]
+    result = last if (is_rate and last < prev) else last - prev
+    if is_rate:
+        result /= dt / 1000
+    return result
+
+
+def _i_resets(ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, drop_t: int) -> float | None:
+    if drop_t <= ts[lo]:  # the newest decrease ends at or before the window's first sample
+        return 0.0
+    return f_resets(ts, vs[lo:hi + 1], 0, 0, 0, 0, ())
+
+
+IN_PLACE: dict[str, IndexFn] = {
+    "irate": lambda ts, vs, lo, hi, d: _i_instant(ts, vs, lo, hi, True),
+    "idelta": lambda ts, vs, lo, hi, d: _i_instant(ts, vs, lo, hi, False),
+    "count_over_time": lambda ts, vs, lo, hi, d: float(hi - lo + 1),
+    "last_over_time": lambda ts, vs, lo, hi, d: vs[hi],
+    "first_over_time": lambda ts, vs, lo, hi, d: vs[lo],
+    "present_over_time": lambda ts, vs, lo, hi, d: 1.0,
+    "ts_of_last_over_time": lambda ts, vs, lo, hi, d: ts[hi] / 1000,
+    "ts_of_first_over_time": lambda ts, vs, lo, hi, d: ts[lo] / 1000,
+    "resets": _i_resets,
+}
+"""Range functions that need only a few samples of a plain window, by index (see promql.calls)."""
+
+
 RANGE_FUNCTIONS: dict[str, RangeFn] = {
     "rate": f_rate, "increase": f_increase, "delta": f_delta, "irate": f_irate, "idelta": f_idelta,
     "avg_over_time": f_avg, "sum_over_time": f_sum, "count_over_time": f_count,

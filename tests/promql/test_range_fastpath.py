@@ -16,7 +16,8 @@ from amclone.tsdb.matchers import MatchOp, SeriesMatcher
 
 FUNCS = ["rate", "increase", "delta", "irate", "idelta", "resets", "changes", "count_over_time",
          "sum_over_time", "avg_over_time", "min_over_time", "max_over_time", "last_over_time",
-         "first_over_time", "stddev_over_time", "present_over_time"]
+         "first_over_time", "stddev_over_time", "present_over_time", "ts_of_last_over_time",
+         "ts_of_first_over_time"]
 
 
 def _head(seed: int) -> Head:
