@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["fsync_dir", "write_all"]
+__all__ = ["fsync_dir", "replace_file", "write_all"]
 
 
 def fsync_dir(path: Path) -> None:
@@ -23,3 +23,21 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Make `data` the whole of `path` so that a crash leaves the old content or the new, never a
+    mix: a temporary file beside it, fsynced, renamed over it, then the directory fsynced."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from amclone.fsutil import fsync_dir, write_all
+from amclone.fsutil import fsync_dir, replace_file, write_all
 
 
 def test_write_all_writes_every_byte(tmp_path: Path) -> None:
@@ -22,3 +22,11 @@ def test_fsync_dir_on_a_directory(tmp_path: Path) -> None:
     (tmp_path / "new").write_bytes(b"x")
     fsync_dir(tmp_path)  # no error, and no descriptor left open
     assert (tmp_path / "new").exists()
+
+
+def test_replace_file_swaps_the_whole_content(tmp_path: Path) -> None:
+    path = tmp_path / "state"
+    path.write_bytes(b"old content, longer")
+    replace_file(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state"]  # no temporary file left
