@@ -43,6 +43,7 @@ from amclone.rules import apiview
 from amclone.rules import config as rules_config
 from amclone.rules import files as rule_files
 from amclone.rules.datasource import DataSource, LocalSource, RemoteSource
+from amclone.rules.for_state_store import FOR_STATE_FILE, ForStateLog, PersistingAppender, load_into
 from amclone.rules.group import HeadWriter
 from amclone.rules.manager import ManagerOptions, RuleManager, notifying
 from amclone.rules.metrics import RuleMetrics
@@ -178,8 +179,10 @@ class App:
         else:
             source, for_state, watched = LocalSource(self.engine), HeadForState(self.head), self.head
         self.am_sender = AlertmanagerSender((), self.registry)
+        # ALERTS_FOR_STATE also goes to --storage.path: the head is in memory, restore reads it.
+        self.for_state_log = ForStateLog(Path(self.opts.storage_path) / FOR_STATE_FILE, ro.outage_tolerance_ns)
         self.rule_manager = RuleManager(
-            self.clock, source, HeadWriter(self.head),
+            self.clock, source, PersistingAppender(HeadWriter(self.head), self.for_state_log),
             [StoreSender(self.alerts, self.clock, self.ingest), self.am_sender], RuleMetrics(self.registry),
             ManagerOptions(external_url=self.opts.external_url, resend_delay=ro.resend_delay_ns,
                            outage_tolerance=ro.outage_tolerance_ns, grace_period=ro.grace_period_ns,
@@ -287,8 +290,10 @@ class App:
         return await self.listen()
 
     async def load_state(self) -> None:
-        """What --storage.path holds: the alert log (silences and nflog load when built)."""
+        """What --storage.path holds: the alert log (silences and nflog load when built), and the
+        rules' last ALERTS_FOR_STATE samples into the head, for the manager's restore."""
         await self.alerts.start()
+        load_into(self.head, self.for_state_log.load(self.clock.now()))
 
     async def listen(self) -> list[str]:
         """Open the listeners, then start evaluating rules (remote writes can arrive now)."""
@@ -320,6 +325,7 @@ class App:
         """Stop serving, then write the final snapshot and flush the alert log."""
         self._stop.set()
         await self.rule_manager.stop()
+        self.for_state_log.close()
         await self.http.stop()
         await self.am_sender.close()
         await self.notifications.close()
