@@ -5,6 +5,12 @@ Alerts are immutable: the store, the aggregation groups and the API hold the sam
 changed alert is a new object (as Go's ``Merge`` returns a copy). Times are int nanoseconds
 (`amclone.timeutil`); an unset time is `ZERO_TIME`, never ``None``, exactly like Go's zero
 ``time.Time`` — `is_zero` checks and the merge rules compare the same values Go compares.
+
+Go's times also carry a location, which the API, webhooks and templates print: `starts_off`
+and `ends_off` are the UTC offsets (seconds east; 0 prints ``Z``) that go with `starts_at` and
+`ends_at` — the offset a client posted, or Local's for times made from ``now``. They travel with
+their instant (`merge` picks whole values as Go's ``Merge`` does) and never affect comparisons.
+`updated_at` is always ``now``, hence Local (`compat.timefmt.local_offset` at print time).
 """
 
 from __future__ import annotations
@@ -57,13 +63,15 @@ class Alert:
     generator_url: str = ""
     timeout: bool = False
     fingerprint: int = field(default=_UNSET, compare=False)
+    starts_off: int = field(default=0, compare=False)
+    ends_off: int = field(default=0, compare=False)
 
     # Written out instead of generated: a frozen dataclass's own __init__ costs 2.2 µs (it
     # looks up object.__setattr__ per field), this one 0.8 µs, and every ingested alert and
     # every reloaded one is built here. test_alert checks it against the field list.
     def __init__(self, labels: Mapping[str, str], annotations: Mapping[str, str], starts_at: int,
                  ends_at: int, updated_at: int, generator_url: str = "", timeout: bool = False,
-                 fingerprint: int = _UNSET) -> None:
+                 fingerprint: int = _UNSET, starts_off: int = 0, ends_off: int = 0) -> None:
         _set(self, "labels", labels)
         _set(self, "annotations", annotations)
         _set(self, "starts_at", starts_at)
@@ -72,6 +80,8 @@ class Alert:
         _set(self, "generator_url", generator_url)
         _set(self, "timeout", timeout)
         _set(self, "fingerprint", fingerprint if fingerprint >= 0 else _fingerprint(labels))
+        _set(self, "starts_off", starts_off)
+        _set(self, "ends_off", ends_off)
 
     def __hash__(self) -> int:
         # The generated hash would hash the label dicts (a TypeError); equal alerts have equal
@@ -94,10 +104,10 @@ class Alert:
     def status_at(self, now: int) -> AlertStatus:
         return AlertStatus.RESOLVED if self.resolved_at(now) else AlertStatus.FIRING
 
-    def with_ends_at(self, ends_at: int) -> Alert:
-        """A copy with another end time (flushes send firing alerts with a zero `endsAt`)."""
+    def with_ends_at(self, ends_at: int, ends_off: int = 0) -> Alert:
+        """A copy with another end time (flushes send firing alerts with a zero `endsAt`, UTC)."""
         return Alert(self.labels, self.annotations, self.starts_at, ends_at, self.updated_at,
-                     self.generator_url, self.timeout, self.fingerprint)
+                     self.generator_url, self.timeout, self.fingerprint, self.starts_off, ends_off)
 
     def merge(self, other: Alert, now: int) -> Alert:
         """``types.Alert.Merge``: combine two versions of the same alert (equal labels).
@@ -112,17 +122,18 @@ class Alert:
         `now` stands in for Go's ``time.Now()`` in ``Resolved()``.
         """
         older, newer = (other, self) if other.updated_at < self.updated_at else (self, other)
-        starts_at = min(newer.starts_at, older.starts_at)
-        ends_at = newer.ends_at
+        older_start = older.starts_at < newer.starts_at
+        older_end = False
         if newer.resolved_at(now):
-            if older.resolved_at(now) and older.ends_at > newer.ends_at:
-                ends_at = older.ends_at
+            older_end = older.resolved_at(now) and older.ends_at > newer.ends_at
         elif older.ends_at > newer.ends_at and not older.timeout:
-            ends_at = older.ends_at
-        if starts_at == newer.starts_at and ends_at == newer.ends_at:
+            older_end = True
+        if not (older_start or older_end):
             return newer
+        starts_at, starts_off = (older.starts_at, older.starts_off) if older_start else (newer.starts_at, newer.starts_off)
+        ends_at, ends_off = (older.ends_at, older.ends_off) if older_end else (newer.ends_at, newer.ends_off)
         return Alert(newer.labels, newer.annotations, starts_at, ends_at, newer.updated_at,
-                     newer.generator_url, newer.timeout, newer.fingerprint)
+                     newer.generator_url, newer.timeout, newer.fingerprint, starts_off, ends_off)
 
 
 def overlaps(new: Alert, old: Alert) -> bool:

@@ -27,6 +27,7 @@ from prometheus_client.registry import CollectorRegistry
 
 from amclone.alerts.alert import Alert
 from amclone.compat.goquote import quote
+from amclone.compat.timefmt import local_offset
 from amclone.labels.labelset import is_valid_name, is_valid_value
 from amclone.timeutil import ZERO_TIME
 
@@ -51,6 +52,8 @@ class PostedAlert(NamedTuple):
     ends_at: int = ZERO_TIME
     generator_url: str = ""
     timeout: bool = False
+    starts_off: int = 0  # the UTC offsets the times were posted with (see `Alert`)
+    ends_off: int = 0
 
 
 @dataclass(slots=True)
@@ -169,14 +172,19 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
     alerts = out.alerts
     firing = resolved = 0
     default_end = now + resolve_timeout
+    # Go's time.Now() is in Local, and so are the defaults made from it.
+    now_off, end_off = local_offset(now), local_offset(default_end)
     known = _valid_names.issuperset
     for p in posted:
-        labels, annotations, starts_at, ends_at, url, timeout = p
+        labels, annotations, starts_at, ends_at, url, timeout, starts_off, ends_off = p
         if starts_at == ZERO_TIME:
-            starts_at = now if ends_at == ZERO_TIME else ends_at
+            if ends_at == ZERO_TIME:
+                starts_at, starts_off = now, now_off
+            else:
+                starts_at, starts_off = ends_at, ends_off
         if ends_at == ZERO_TIME:
             timeout = True
-            ends_at = default_end
+            ends_at, ends_off = default_end, end_off
         if ends_at > now:
             firing += 1
         else:
@@ -192,7 +200,8 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
             if err is not None:
                 out.errors.append(err)
                 continue
-        alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout))
+        alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout,
+                            starts_off=starts_off, ends_off=ends_off))
     if metrics is not None:
         metrics.count(version, firing, resolved, len(out.errors))
     return out

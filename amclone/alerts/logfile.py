@@ -2,7 +2,8 @@
 
 A file is a sequence of frames ``<u32 length><u32 crc32(payload)><payload>``; a payload is a
 msgpack array of alert rows ``[fp, labels, annotations, starts, ends, updated, url, timeout]``
-(annotations ``nil`` for `NIL_MAP`). msgpack because it packs and unpacks in C (about 1 us per
+(annotations ``nil`` for `NIL_MAP`), followed by ``starts_off, ends_off`` when either UTC offset
+is not 0 (rows without them, as every file before offsets were kept, read as UTC). msgpack because it packs and unpacks in C (about 1 us per
 alert each way), which keeps the log off the ingest hot path; the CRC because a crash can leave
 a torn last frame, which the reader must recognise and skip rather than misread. Strings are
 packed strictly as UTF-8 when they can be; values carrying escaped non-UTF-8 bytes (surrogates,
@@ -48,8 +49,13 @@ class CorruptFrame(ValueError):
 
 def _rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
     # NIL_MAP annotations are stored as nil so that v1 still prints them as null after a restart.
+    # Rows of alerts in UTC (nearly all) stay 8 long, as files written before offsets were kept.
     return [(a.fingerprint, a.labels, None if a.annotations is NIL_MAP else a.annotations, a.starts_at,
-             a.ends_at, a.updated_at, a.generator_url, a.timeout) for a in alerts]
+             a.ends_at, a.updated_at, a.generator_url, a.timeout)
+            if not (a.starts_off or a.ends_off) else
+            (a.fingerprint, a.labels, None if a.annotations is NIL_MAP else a.annotations, a.starts_at,
+             a.ends_at, a.updated_at, a.generator_url, a.timeout, a.starts_off, a.ends_off)
+            for a in alerts]
 
 
 def encode_alerts(alerts: Sequence[Alert]) -> bytes:
@@ -95,8 +101,16 @@ def decode_alerts(payload: bytes) -> list[Alert]:
     rows = msgpack.unpackb(payload, unicode_errors="surrogatepass", strict_map_key=True)
     if not isinstance(rows, list):
         raise TypeError("payload is not an array of alerts")
-    return [Alert(labels, NIL_MAP if annots is None else annots, starts, ends, updated, url, timeout, fp)
-            for fp, labels, annots, starts, ends, updated, url, timeout in rows]
+    out = []
+    for row in rows:
+        if len(row) == 8:
+            fp, labels, annots, starts, ends, updated, url, timeout = row
+            starts_off = ends_off = 0
+        else:  # a row unpacking fails on raises ValueError, as a malformed payload should
+            fp, labels, annots, starts, ends, updated, url, timeout, starts_off, ends_off = row
+        out.append(Alert(labels, NIL_MAP if annots is None else annots, starts, ends, updated, url, timeout, fp,
+                         starts_off, ends_off))
+    return out
 
 
 SNAPSHOT_MAGIC = b"AMCLONE-ALERTS-SNAPSHOT\x001\n"

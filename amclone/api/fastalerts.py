@@ -16,6 +16,7 @@ import msgspec
 from amclone.alerts import PostedAlert
 from amclone.api.gotime import parse_datetime
 from amclone.api.swagger import is_request_uri
+from amclone.compat.timefmt import offset_of
 from amclone.timeutil import ZERO_TIME
 
 __all__ = ["posted_alerts"]
@@ -48,11 +49,18 @@ def posted_alerts(body: bytes) -> list[PostedAlert] | None:
     new = tuple.__new__
     for a in alerts:
         starts_at = ends_at = ZERO_TIME
+        starts_off = ends_off = 0
         try:
-            if a.startsAt is not None:
-                starts_at = parse_datetime(a.startsAt)
-            if a.endsAt is not None:
-                ends_at = parse_datetime(a.endsAt)
+            text = a.startsAt
+            if text is not None:
+                starts_at = parse_datetime(text)
+                if text[-1:] != "Z":  # the usual Z costs one comparison; offsets are read off the tail
+                    starts_off = offset_of(text)
+            text = a.endsAt
+            if text is not None:
+                ends_at = parse_datetime(text)
+                if text[-1:] != "Z":
+                    ends_off = offset_of(text)
         except ValueError:
             return None
         url = a.generatorURL
@@ -63,5 +71,5 @@ def posted_alerts(body: bytes) -> list[PostedAlert] | None:
         annotations = a.annotations
         # tuple.__new__ skips the NamedTuple's Python-level __new__ (a third of its cost here).
         append(new(PostedAlert, (a.labels, {} if annotations is None else annotations, starts_at, ends_at,
-                                 url, False)))
+                                 url, False, starts_off, ends_off)))
     return out

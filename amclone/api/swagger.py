@@ -25,6 +25,7 @@ from amclone.api.gotime import parse_datetime
 from amclone.api.mux import go_query
 from amclone.compat import gojson
 from amclone.compat.goquote import quote
+from amclone.compat.timefmt import zoned
 from amclone.config import gourl
 
 INVALID_TYPE, REQUIRED, MIN_ITEMS = 601, 602, 612
@@ -230,7 +231,7 @@ def _text(parse: Callable[[str], Any], name: str) -> GoType:
 
 _STR, _BOOL = GoType("string", "string"), GoType("bool", "bool")
 _LABELSET = GoType("map", "models.LabelSet", elem=_STR)
-_DATETIME = _text(parse_datetime, "strfmt.DateTime")
+_DATETIME = _text(lambda s: zoned(parse_datetime(s), s), "strfmt.DateTime")  # ints, offset kept
 _URI = _text(lambda s: s, "strfmt.URI")
 
 _ALERT_AO0 = GoType("struct", 'struct { Annotations models.LabelSet "json:\\"annotations,omitempty\\""; '

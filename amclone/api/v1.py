@@ -28,7 +28,7 @@ from amclone.api.state import ApiDeps
 from amclone.api.v2 import match_filter_labels, routed_alerts, time_or_zero
 from amclone.api.version import BUILD
 from amclone.compat import gojson
-from amclone.compat.timefmt import TimeParseError, format_rfc3339nano, parse_rfc3339
+from amclone.compat.timefmt import TimeParseError, format_rfc3339nano, offset_or_zero, parse_rfc3339, zoned
 from amclone.config.marshal_json import ConfigJSON
 from amclone.labels import parse as matcher_parse
 from amclone.labels.matcher import Matcher, MatchType
@@ -52,7 +52,8 @@ def _time(raw: str) -> int:
     """time.Time.UnmarshalJSON (Go 1.19): the raw JSON text parsed with a quoted RFC 3339 layout."""
     if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
         try:
-            return parse_rfc3339(json.loads(raw))
+            text = json.loads(raw)
+            return zoned(parse_rfc3339(text), text)
         except (TimeParseError, ValueError):
             pass
     raise ValueError(parse_error(raw, JSON_TIME))
@@ -206,10 +207,10 @@ class V1:
                 raise DropConnection()  # 0.25 dereferences the nil alert
             labels = a.get("labels") or {}
             annotations = a.get("annotations")
+            starts, ends = a.get("startsAt"), a.get("endsAt")
             posted.append(PostedAlert(labels, NIL_MAP if annotations is None else annotations,
-                                      time_or_zero(a.get("startsAt")),
-                                      time_or_zero(a.get("endsAt")), a.get("generatorURL") or "",
-                                      bool(a.get("Timeout"))))
+                                      time_or_zero(starts), time_or_zero(ends), a.get("generatorURL") or "",
+                                      bool(a.get("Timeout")), offset_or_zero(starts), offset_or_zero(ends)))
         prepared = prepare(posted, now=self.deps.clock.now(),
                            resolve_timeout=self.deps.current().resolve_timeout, version="v1",
                            metrics=self.deps.ingest)
@@ -312,8 +313,8 @@ def _alert(a: Alert, receivers: list[str], st: Any) -> dict[str, Any]:
     return {
         "labels": _sorted(a.labels),
         "annotations": None if isinstance(a.annotations, _NilMap) else _sorted(a.annotations),
-        "startsAt": _nano(a.starts_at),
-        "endsAt": _nano(a.ends_at),
+        "startsAt": _nano(a.starts_at, a.starts_off),
+        "endsAt": _nano(a.ends_at, a.ends_off),
         "generatorURL": a.generator_url,
         "status": {"state": st.state.value, "silencedBy": _status_list(st.silenced_by, fresh),
                    "inhibitedBy": _status_list(st.inhibited_by, fresh)},
@@ -327,8 +328,8 @@ def _silence(s: Silence, now: int) -> dict[str, Any]:
         "id": s.id,
         "matchers": [{"name": m.name, "value": m.value, "isRegex": m.type.is_regex,
                       "isEqual": m.type.is_equal} for m in s.matchers],
-        "startsAt": format_rfc3339nano(s.starts_at),
-        "endsAt": format_rfc3339nano(s.ends_at),
+        "startsAt": format_rfc3339nano(s.starts_at, offset_or_zero(s.starts_at)),
+        "endsAt": format_rfc3339nano(s.ends_at, offset_or_zero(s.ends_at)),
         "updatedAt": format_rfc3339nano(s.updated_at),
         "createdBy": s.created_by,
         "comment": s.comment,

@@ -23,7 +23,7 @@ from amclone.api.mux import DropConnection, Params
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError, Query, json_response
 from amclone.api.version import BUILD
-from amclone.compat.timefmt import format_millis
+from amclone.compat.timefmt import format_millis, local_offset, offset_or_zero
 from amclone.labels import parse as matcher_parse
 from amclone.labels.matcher import Matcher, MatchType
 from amclone.labels.regex import compile_anchored
@@ -65,13 +65,13 @@ def alert_json(a: Alert, status: AlertStatusInfo, receivers: Sequence[str]) -> d
     """gettableAlert, in go-swagger's field order (own fields, then the embedded Alert's)."""
     out: dict[str, Any] = {
         "annotations": _sorted(a.annotations),
-        "endsAt": _millis(a.ends_at),
+        "endsAt": _millis(a.ends_at, a.ends_off),
         "fingerprint": a.fingerprint_hex,
         "receivers": [{"name": r} for r in receivers],
-        "startsAt": _millis(a.starts_at),
+        "startsAt": _millis(a.starts_at, a.starts_off),
         "status": {"inhibitedBy": list(status.inhibited_by), "silencedBy": list(status.silenced_by),
                    "state": status.state.value},
-        "updatedAt": _millis(a.updated_at),
+        "updatedAt": _millis(a.updated_at, local_offset(a.updated_at)),
     }
     if a.generator_url:
         out["generatorURL"] = a.generator_url
@@ -79,9 +79,20 @@ def alert_json(a: Alert, status: AlertStatusInfo, receivers: Sequence[str]) -> d
     return out
 
 
+def posted_from_decoded(body: list[dict[str, Any]] | None) -> list[PostedAlert]:
+    """The generic route's alerts (`swagger.POSTABLE_ALERTS`, validated, no null element)."""
+    out = []
+    for a in body or []:
+        starts, ends = a.get("startsAt"), a.get("endsAt")
+        out.append(PostedAlert(a.get("labels") or {}, a.get("annotations") or {}, time_or_zero(starts),
+                               time_or_zero(ends), a.get("generatorURL") or "", False, offset_or_zero(starts),
+                               offset_or_zero(ends)))
+    return out
+
+
 def time_or_zero(v: int | None) -> int:
     """A decoded time; absent or null is Go's zero time (0, the epoch, is a real time here)."""
-    return ZERO_TIME if v is None else v
+    return ZERO_TIME if v is None else int(v)  # a plain int: the offset travels beside it
 
 
 def _sorted(m: Mapping[str, str]) -> dict[str, str]:
@@ -192,9 +203,7 @@ class V2:
             swagger.validate_alerts(body)
             if body and any(a is None for a in body):
                 raise DropConnection()  # 0.25 dereferences the nil alert
-            posted = [PostedAlert(a.get("labels") or {}, a.get("annotations") or {},
-                                  time_or_zero(a.get("startsAt")), time_or_zero(a.get("endsAt")),
-                                  a.get("generatorURL") or "") for a in body or []]
+            posted = posted_from_decoded(body)
         cfg = self.deps.current()
         prepared = prepare(posted, now=self.deps.clock.now(), resolve_timeout=cfg.resolve_timeout,
                            version="v2", metrics=self.deps.ingest)

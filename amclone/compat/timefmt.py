@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from typing import Self
 
 from amclone.timeutil import NS_PER_SECOND
 
@@ -104,7 +105,7 @@ class Zoned(int):
 
     offset: int
 
-    def __new__(cls, ns: int, offset: int) -> Zoned:
+    def __new__(cls, ns: int, offset: int) -> Self:
         z = super().__new__(cls, ns)
         z.offset = offset
         return z

@@ -60,8 +60,8 @@ def template_data(receiver: str, group_labels: Mapping[str, str], alerts: Sequen
             "status": "resolved" if resolved else "firing",
             "labels": sorted_map(a.labels),
             "annotations": sorted_map(a.annotations),
-            "startsAt": _time(a.starts_at),
-            "endsAt": _time(a.ends_at) if resolved else _ZERO,
+            "startsAt": _time(a.starts_at, a.starts_off),
+            "endsAt": _time(a.ends_at, a.ends_off) if resolved else _ZERO,
             "generatorURL": a.generator_url,
             "fingerprint": fingerprint_hex(a.fingerprint),
         })

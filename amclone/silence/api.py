@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from amclone.compat.timefmt import format_millis
+from amclone.compat.timefmt import format_millis, offset_or_zero
 from amclone.labels.matcher import Matcher
 from amclone.silence.model import Silence, SilenceState
 
@@ -26,19 +26,21 @@ def api_state(s: Silence, now: int) -> SilenceState:
 
 def to_api(s: Silence, now: int) -> dict[str, object]:
     """The `gettableSilence` JSON object, keys in go-swagger's output order, matchers in the
-    order they were posted (0.25 stores and returns them unsorted), times in strfmt millis."""
+    order they were posted (0.25 stores and returns them unsorted), times in strfmt millis.
+    A start or end still holding the offset it was posted with (`compat.timefmt.Zoned`; lost,
+    as in 0.25, once the silence went through its protobuf snapshot or gossip) prints in it."""
     return {
         "id": s.id,
         "status": {"state": api_state(s, now).value},
         "updatedAt": format_millis(s.updated_at),
         "comment": s.comment,
         "createdBy": s.created_by,
-        "endsAt": format_millis(s.ends_at),
+        "endsAt": format_millis(s.ends_at, offset_or_zero(s.ends_at)),
         "matchers": [
             {"isEqual": m.type.is_equal, "isRegex": m.type.is_regex, "name": m.name, "value": m.value}
             for m in s.matchers
         ],
-        "startsAt": format_millis(s.starts_at),
+        "startsAt": format_millis(s.starts_at, offset_or_zero(s.starts_at)),
     }
 
 

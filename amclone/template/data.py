@@ -236,10 +236,28 @@ def _time(v: Any, where: str) -> GoTime:
     if m is None:
         return GoTime(ns, 0, "UTC")
     off = (int(m.group(2)) * 60 + int(m.group(3))) * 60 * (-1 if m.group(1) == "-" else 1)
+    return _zoned(ns, off, "")
+
+
+def _zoned(ns: int, off: int, utc_zone: str) -> GoTime:
+    # time.Parse: an offset Local has at that instant gives Local (its abbreviation, "CET"),
+    # any other a nameless fixed zone ("+0100 +0100").
     local = GoTime(ns).local()
     if local.offset == off:
         return local
+    if off == 0 and utc_zone:
+        return GoTime(ns, 0, utc_zone)
     return GoTime(ns, off, "")
+
+
+def alert_time(ns: int, offset: int) -> GoTime:
+    """An alert's StartsAt/EndsAt (`amclone.alerts.Alert` keeps the offset beside the instant)
+    as the time.Time Go holds: UTC for offset 0 (a deliberate simplification: a posted
+    ``+00:00`` while Local is not UTC prints ``+0000 +0000`` in 0.25, ``+0000 UTC`` here),
+    else Local when Local has that offset then, else a fixed zone."""
+    if offset == 0:
+        return GoTime(ns, 0, "UTC")
+    return _zoned(ns, offset, "UTC")
 
 
 _JSON_CONTEXT = {

@@ -111,6 +111,7 @@ def test_hand_written_init_matches_the_fields() -> None:
 
     params = list(inspect.signature(Alert.__init__).parameters)[1:]
     assert params == [f.name for f in dataclasses.fields(Alert)]
-    a = Alert({"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True)
-    assert [getattr(a, f.name) for f in dataclasses.fields(Alert)][:-1] == [{"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True]
+    a = Alert({"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True, 7, 3600, -19800)
+    assert [getattr(a, f.name) for f in dataclasses.fields(Alert)] == [
+        {"a": "1"}, {"b": "2"}, 1, 2, 3, "u", True, 7, 3600, -19800]
     assert repr(a).startswith("Alert(labels={'a': '1'}")

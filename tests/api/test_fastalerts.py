@@ -10,7 +10,7 @@ from typing import Any
 from amclone.alerts import PostedAlert
 from amclone.api import swagger
 from amclone.api.fastalerts import posted_alerts
-from amclone.api.v2 import time_or_zero
+from amclone.api.v2 import posted_from_decoded
 
 
 def _generic(body: bytes) -> list[PostedAlert] | str:
@@ -21,12 +21,13 @@ def _generic(body: bytes) -> list[PostedAlert] | str:
         return f"{e.code} {e.message}"
     if value and any(a is None for a in value):
         return "drop"
-    return [PostedAlert(a.get("labels") or {}, a.get("annotations") or {}, time_or_zero(a.get("startsAt")),
-                        time_or_zero(a.get("endsAt")), a.get("generatorURL") or "") for a in value or []]
+    return posted_from_decoded(value)
 
 
 _VALUES: list[Any] = ["x", "", "é☃", 1, 1.5, None, True, [], {}, {"a": "b"}, {"a": 1}, {"a": None},
                       "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00", "2024-13-02T03:04:05Z",
+                      "2024-01-02T03:04:05.123456-0530", "2024-01-02T03:04:05+00:00", "2024-01-02T03:04",
+                      "2024-01-02T03:04:05", "2024-01-02 03:04:05.5",
                       "yesterday", "http://p:9090/graph?g0.expr=up", "/relative", "not a url", "ftp://h/x%zz",
                       12345678901234567890123]
 _KEYS = ["labels", "annotations", "startsAt", "endsAt", "generatorURL", "Labels", "STARTSAT", "other"]

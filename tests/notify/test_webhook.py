@@ -262,3 +262,15 @@ async def test_oauth2_falls_back_to_credentials_in_form(aiohttp_server: Any) -> 
     assert await n.notify(ctx(), [alert()]) == (False, None)  # expired at once: fetched again
     assert styles == ["header", "params", "params"]  # the style that worked is kept
     await n.close()
+
+
+def test_posted_offsets_print_as_posted() -> None:
+    """0.25 marshals the time.Time it holds, in the zone the client posted (webhook bytes
+    captured from the real binary); a firing alert's end is the zero time, in UTC."""
+    starts, ends = "2026-12-04T04:00:00.123456789-05:30", "2026-12-04T10:30:00.5+01:00"
+    a = Alert({"a": "1"}, {}, parse_rfc3339(starts), parse_rfc3339(ends), 0, starts_off=-19800, ends_off=3600)
+    now = parse_rfc3339("2026-12-04T10:00:00Z")
+    alert = json.loads(webhook_body(ctx(), [a], 0, "http://x", now))["alerts"][0]
+    assert (alert["startsAt"], alert["endsAt"]) == (starts, ends)
+    firing = json.loads(webhook_body(ctx(), [a.with_ends_at(ZERO_TIME)], 0, "http://x", now))["alerts"][0]
+    assert (firing["startsAt"], firing["endsAt"]) == (starts, "0001-01-01T00:00:00Z")
