@@ -7,8 +7,9 @@ get the group key hash as MessageGroupId and MessageDeduplicationId. Messages ar
 
 Retries happen at two levels, as in 0.25: the SDK's own (up to 3 more tries for 5xx other than
 501, throttling and transport errors, after 2^n x [30, 60) ms, or [500, 1000) ms when
-throttled), then Alertmanager's retrier on the final status. role_arn (STS AssumeRole) is not
-offered: such receivers fail with a clear error.
+throttled), then Alertmanager's retrier on the final status. With ``sigv4.role_arn`` each try signs with
+the role's temporary credentials from STS AssumeRole (`sts`); an STS refusal counts as that
+try's answer, as the SDK reports a failed credential refresh for the Publish.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 from amclone.alerts import Alert
 from amclone.notify.http import HttpResult
-from amclone.notify.integrations import sigv4
+from amclone.notify.integrations import sigv4, sts
 from amclone.notify.integrations.base import HttpNotifier
 from amclone.notify.integrations.common import (
     NotifyFailure,
@@ -53,6 +54,7 @@ def _xml(tag: str, body: bytes) -> str:
 
 class SNSNotifier(HttpNotifier):
     name = "sns"
+    _role: sts.AssumeRole | None = None
 
     def _region(self) -> str:
         return self.conf.sigv4.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "")
@@ -62,8 +64,6 @@ class SNSNotifier(HttpNotifier):
         t = self.templater(ctx, alerts)
         region = self._region()
         endpoint = t.text(c.api_url)
-        if c.sigv4.role_arn:
-            raise NotifyFailure("sns: sigv4.role_arn (STS AssumeRole) is not supported by amclone", retry=True)
         if not region:
             raise NotifyFailure("region not configured in sns.sigv4.region or in default credentials chain",
                                 retry=True)
@@ -105,12 +105,20 @@ class SNSNotifier(HttpNotifier):
         body = query_encode(params).encode("utf-8", "surrogateescape")
         return [Rendered("POST", url, body, CONTENT_TYPE, {"User-Agent": SDK_USER_AGENT})]
 
-    def _signed(self, req: Rendered) -> Rendered:
+    async def _signed(self, req: Rendered) -> Rendered | HttpResult:
+        """The request signed for this try, or STS's refusal of the role."""
         c = self.conf
         creds = sigv4.resolve_credentials(c.sigv4.access_key, secret(c.sigv4.secret_key), c.sigv4.profile)
         if creds is None:
             raise NotifyFailure("NoCredentialProviders: no valid providers in chain. Deprecated.\n"
                                 "\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors", retry=True)
+        if c.sigv4.role_arn:
+            if self._role is None:
+                self._role = sts.AssumeRole(self.client, c.sigv4.role_arn, self._region(), SDK_USER_AGENT, self.clock)
+            got = await self._role.credentials(creds)
+            if isinstance(got, HttpResult):
+                return got
+            creds = got
         extra = sigv4.sign(req.method, req.url, {"Content-Length": str(len(req.body)),
                                                  "Content-Type": CONTENT_TYPE}, req.body, creds, self._region(),
                            "sns")
@@ -122,14 +130,13 @@ class SNSNotifier(HttpNotifier):
         except NotifyFailure as e:
             return e.retry, e
         for n in range(SDK_MAX_RETRIES + 1):
-            try:
-                signed = self._signed(req)  # re-signed per try, as the SDK does
-            except NotifyFailure as e:
-                return e.retry, e
             throttled = False
             try:
-                resp: HttpResult | None = await send(self.client, signed)
+                signed = await self._signed(req)  # re-signed per try, as the SDK does
+                resp: HttpResult | None = signed if isinstance(signed, HttpResult) else await send(self.client, signed)
                 err: Exception | None = None
+            except NotifyFailure as e:
+                return e.retry, e
             except TransportError as e:
                 resp, err = None, e
             if resp is not None:
