@@ -45,14 +45,15 @@ log = logging.getLogger(__name__)
 
 FOR_STATE_FILE = Path("rules") / "for_state"
 METRIC = "ALERTS_FOR_STATE"
+_ALERT_NAMES = frozenset(("ALERTS", METRIC))
 _NS_PER_MS = 1_000_000
 
 
-def _is_for_state(labels: Labels) -> bool:
+def _name(labels: Labels) -> str:
     for k, v in labels:
         if k == "__name__":
-            return v == METRIC
-    return False
+            return v
+    return ""
 
 
 def _flat(labels: Labels) -> list[str]:
@@ -122,8 +123,12 @@ class ForStateLog:
     # -- recording -------------------------------------------------------------------------------
 
     def record(self, rows: Sequence[tuple[Labels, float]], t_ms: int) -> None:
-        """Keep the ALERTS_FOR_STATE rows of one append (other rows are ignored)."""
-        mine = [(lbls, v) for lbls, v in rows if _is_for_state(lbls)]
+        """Keep the ALERTS_FOR_STATE rows of one append (other rows are ignored). A group appends
+        one rule's rows at a time, so a batch that starts with another name is a recording rule's
+        and is passed over without looking at each row (that is on the evaluation's hot path)."""
+        if not rows or _name(rows[0][0]) not in _ALERT_NAMES:
+            return
+        mine = [(lbls, v) for lbls, v in rows if _name(lbls) == METRIC]
         if not mine:
             return
         with self._lock:
