@@ -200,8 +200,8 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
             if err is not None:
                 out.errors.append(err)
                 continue
-        alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout,
-                            starts_off=starts_off, ends_off=ends_off))
+        # Positional (keywords cost more here); -1: the fingerprint is computed.
+        alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout, -1, starts_off, ends_off))
     if metrics is not None:
         metrics.count(version, firing, resolved, len(out.errors))
     return out
