@@ -3,7 +3,9 @@ NotificationSystem, with webhook integrations replaced by recorders (what a rece
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +106,14 @@ class Core:
 
     async def advance(self, seconds: float) -> None:
         await self.clock.advance(seconds)
+
+    async def eventually(self, cond: Callable[[], bool], real_seconds: float = 5.0) -> None:
+        """Wait (in real time, fake time standing still) until `cond` holds: work handed to threads,
+        such as the log writers, finishes on the machine's time, which a loaded CI box stretches."""
+        deadline = time.monotonic() + real_seconds
+        while not cond() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+            await self.clock.advance(0)
 
     def since(self, t0: int) -> list[tuple[float, str, list[str]]]:
         return [((s.at - t0) / S, s.group_key, s.names()) for s in self.sent]

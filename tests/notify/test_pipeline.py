@@ -85,8 +85,13 @@ async def test_retries_stop_at_deadline_then_next_flush_resends() -> None:
     assert 8 < n < 40
     rec.script = []
     await core.advance(1)
-    assert core.registry.get_sample_value("alertmanager_notifications_failed_total",
-                                          {"integration": "webhook", "reason": "other"}) == 1
+
+    def failed() -> float | None:
+        return core.registry.get_sample_value("alertmanager_notifications_failed_total",
+                                              {"integration": "webhook", "reason": "other"})
+
+    await core.eventually(lambda: failed() == 1 and len(core.sent) == n + 1)
+    assert failed() == 1
     assert len(core.sent) == n + 1 and len(core.nflog) == 1  # retried at once by the next tick
     await core.stop()
 
