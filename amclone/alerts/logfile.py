@@ -16,7 +16,6 @@ last segment it covers (`SNAP_HEAD`), then frames.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
@@ -29,7 +28,7 @@ import msgpack
 from amclone.alerts.alert import NIL_MAP, Alert
 
 __all__ = ["HEADER", "SNAPSHOT_MAGIC", "SNAP_HEAD", "CorruptFrame", "decode_alerts", "encode_alerts",
-           "encode_payload", "frame", "fsync_dir", "iter_frames", "list_segments", "segment_name"]
+           "encode_payload", "frame", "iter_frames", "list_segments", "segment_name"]
 
 HEADER = struct.Struct("<II")
 # A frame larger than this is taken for garbage (a torn length field), not a reason to allocate.
@@ -120,15 +119,6 @@ SEGMENT_RE = re.compile(r"^wal-(\d{10})\.log$")
 
 def segment_name(n: int) -> str:
     return f"wal-{n:010d}.log"
-
-
-def fsync_dir(path: Path) -> None:
-    """Make created, renamed or deleted names in `path` survive a crash."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def list_segments(directory: Path) -> list[int]:

@@ -53,11 +53,11 @@ from amclone.alerts.logfile import (
     encode_alerts,
     encode_payload,
     frame,
-    fsync_dir,
     iter_frames,
     list_segments,
     segment_name,
 )
+from amclone.fsutil import fsync_dir
 
 __all__ = ["SYNC_MODES", "AlertWAL"]
 

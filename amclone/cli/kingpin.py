@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from amclone.cli.amctl.usage import format_flag, two_columns
+from amclone.compat.goquote import quote
 
 Parser = Callable[[str], Any]
 
@@ -49,14 +50,8 @@ class Flag:
         if self.default:
             more = "..." if len(self.default) > 1 else ""
             first = self.default[0]
-            return (_go_quote(first) if self.quote_default else first) + more
+            return (quote(first) if self.quote_default else first) + more
         return self.name.upper()
-
-
-def _go_quote(s: str) -> str:
-    from amclone.compat.goquote import quote
-
-    return quote(s)
 
 
 def expand_arg_files(args: Sequence[str]) -> list[str]:

@@ -19,22 +19,16 @@ from amclone.alerts import Alert
 from amclone.compat.gojson import encoder_line, sorted_map
 from amclone.compat.timefmt import format_rfc3339nano
 from amclone.labels.labelset import fingerprint_hex
+from amclone.labels.regex import quote_meta
 from amclone.notify.http import HttpClient, check_status
 from amclone.notify.stage import NotifyContext
 from amclone.timeutil import ZERO_TIME, Clock
 
 __all__ = ["WebhookNotifier", "quote_meta", "webhook_body"]
 
-_META = frozenset("\\.+*?()|[]{}^$")
-
 # Start and end times repeat from flush to flush (a group re-sends the same alerts).
 _time = functools.lru_cache(maxsize=1 << 16)(format_rfc3339nano)
 _ZERO = format_rfc3339nano(ZERO_TIME)
-
-
-def quote_meta(s: str) -> str:
-    """Go's ``regexp.QuoteMeta``."""
-    return "".join("\\" + c if c in _META else c for c in s)
 
 
 def _common(maps: Sequence[Mapping[str, str]]) -> dict[str, str]:
