@@ -4,7 +4,7 @@ object key string``, ``unexpected EOF``). Text after that first value is never l
 
 from __future__ import annotations
 
-from amclone.compat.goquote import quote
+from amclone.compat.gojson import quote_char
 
 
 class BodyEOF(Exception):
@@ -18,15 +18,6 @@ class DecodeError(Exception):
 _WS = " \t\r\n"
 
 
-def _qc(ch: str) -> str:
-    """Go's quoteChar for scanner errors."""
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    return "'" + quote(ch)[1:-1] + "'"
-
-
 class Scanner:
     """Finds the extent of the first JSON value in `text`, with Go's syntax error texts."""
 
@@ -37,7 +28,7 @@ class Scanner:
     def _err(self, what: str) -> DecodeError:
         if self.i >= len(self.s):
             return DecodeError("unexpected EOF")
-        return DecodeError(f"invalid character {_qc(self.s[self.i])} {what}")
+        return DecodeError(f"invalid character {quote_char(self.s[self.i])} {what}")
 
     def _ws(self) -> None:
         while self.i < len(self.s) and self.s[self.i] in _WS:
@@ -179,5 +170,5 @@ class Scanner:
             if self.i >= len(self.s):
                 raise DecodeError("unexpected EOF")
             if self.s[self.i] != ch:
-                raise self._err(f"in literal {word} (expecting {_qc(ch)})")
+                raise self._err(f"in literal {word} (expecting {quote_char(ch)})")
             self.i += 1
