@@ -30,13 +30,21 @@ class Result:
     err: str
 
 
+def _data_path(data: str) -> Path:
+    """Both tools fail alike on a missing data file, so every case would agree vacuously: it must exist."""
+    path = DATA / data
+    if not path.is_file():
+        raise FileNotFoundError(f"template compat data file is missing: {path}")
+    return path
+
+
 def _args(text: str, globs: list[str], kind: str, data: str | None) -> list[str]:
     args = ["template", "render", f"--template.text={text}"]
     args += [f"--template.glob={g}" for g in globs]
     if kind != "text":
         args.append(f"--template.type={kind}")
     if data is not None:
-        args.append(f"--template.data={DATA / data}")
+        args.append(f"--template.data={_data_path(data)}")
     return args
 
 
@@ -61,7 +69,7 @@ def amctl_inproc(text: str, globs: list[str] | None = None, kind: str = "text",
     out = io.StringIO()
     try:
         with contextlib.chdir(HERE):
-            run(globs=glist, text=text, kind=kind, data_file=str(DATA / data) if data else None, out=out)
+            run(globs=glist, text=text, kind=kind, data_file=str(_data_path(data)) if data else None, out=out)
     except ActionError as e:
         return Result(1, "", f"amtool: error: {e}\n\n")
     return Result(0, out.getvalue(), "")
