@@ -61,8 +61,9 @@ def sort_alerts(alerts: list[Alert]) -> list[Alert]:
 
 class AggrGroup:
     __slots__ = (
+        "_active",
         "_clock",
-        "_handle",
+        "_mute",
         "_next_at",
         "_notify",
         "_task",
@@ -77,11 +78,11 @@ class AggrGroup:
     )
 
     def __init__(self, labels: Mapping[str, str], route: Any, clock: Clock, timeout: Callable[[int], int],
-                 notify: NotifyFn) -> None:
+                 notify: NotifyFn, route_key: str | None = None) -> None:
         self.labels = labels
         self.route = route
         self.opts = route.opts
-        self.group_key = f"{route.key()}:{to_string(labels)}"
+        self.group_key = f"{route.key() if route_key is None else route_key}:{to_string(labels)}"
         self.alerts: dict[int, Alert] = {}
         self.has_flushed = False
         self._clock = clock
@@ -89,14 +90,15 @@ class AggrGroup:
         self._notify = notify
         self._next_at = clock.now() + self.opts.group_wait
         self._wake: asyncio.Future[None] | None = None
-        self._handle: Any = None
         self._task: asyncio.Task[None] | None = None
+        self._mute = tuple(self.opts.mute_time_intervals)
+        self._active = tuple(self.opts.active_time_intervals)
 
     def __repr__(self) -> str:
         return f"AggrGroup({self.group_key!r})"
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"group {self.group_key}")
+        self._task = asyncio.get_running_loop().create_task(self._run())
 
     def cancel(self) -> asyncio.Task[None] | None:
         """Cancel the timer and any notification in flight (reload, shutdown, cleanup); returns
@@ -147,15 +149,13 @@ class AggrGroup:
 
     async def _run(self) -> None:
         opts = self.opts
+        receiver, repeat, interval = opts.receiver, opts.repeat_interval, opts.group_interval
         while True:
             await self._sleep_until_next()
             now = self._clock.now()
-            ctx = NotifyContext(
-                group_key=self.group_key, group_labels=self.labels, receiver=opts.receiver,
-                repeat_interval=opts.repeat_interval, now=now, deadline=now + self._timeout(opts.group_interval),
-                mute_time_intervals=tuple(opts.mute_time_intervals),
-                active_time_intervals=tuple(opts.active_time_intervals))
-            self._next_at = now + opts.group_interval
+            ctx = NotifyContext(self.group_key, self.labels, receiver, repeat, now, now + self._timeout(interval),
+                                self._mute, self._active)
+            self._next_at = now + interval
             self.has_flushed = True
             await self.flush(ctx)
 

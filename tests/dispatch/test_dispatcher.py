@@ -230,3 +230,48 @@ async def test_empty_group_lingers_until_cleanup_and_is_rejoined_without_group_w
     await core.advance(600)  # resolved by its timeout, notified at the 931 s tick, then cleaned up
     assert disp.group_count() == 0
     await core.stop()
+
+
+async def test_missing_group_label_and_empty_value_are_different_groups() -> None:
+    core = Core(BASE.replace("group_by: [alertname]", "group_by: [alertname, g]"))
+    await core.start()
+    await core.post({"alertname": "A"})
+    await core.post({"alertname": "A", "g": ""})
+    await core.post({"alertname": "A", "g": "", "i": "2"})
+    await core.advance(31)
+    assert sorted((s.group_key, len(s.alerts)) for s in core.sent) == [
+        ('{}:{alertname="A", g=""}', 2), ('{}:{alertname="A"}', 1)]
+    await core.stop()
+
+
+async def test_group_dropped_by_cleanup_is_new_again() -> None:
+    core = Core(BASE)
+    await core.start()
+    t0 = core.clock.now()
+    await core.advance(1)
+    await core.post({"alertname": "A"}, ends=100)
+    await core.advance(360)  # notified at 31 s and (resolved) 331 s; cleanup at 360 s drops it
+    disp = core.system.dispatcher
+    assert disp is not None and disp.group_count() == 0
+    await core.post({"alertname": "A", "x": "again"})  # a new group: group_wait again
+    await core.advance(31)
+    assert [t for t, _, _ in core.since(t0)] == [31.0, 331.0, 391.0]
+    assert disp.group_count() == 1
+    await core.stop()
+
+
+async def test_processing_summary_counts_alerts_and_exposes_as_a_summary() -> None:
+    from prometheus_client import generate_latest
+
+    core = Core(BASE.replace("receiver: hook\n", "receiver: hook\n  routes:\n    - receiver: hook\n      continue: true\n"
+                             "    - receiver: hook\n", 1))
+    await core.start()
+    await core.post({"alertname": "A"})
+    await core.post({"alertname": "B"})
+    name = "alertmanager_dispatcher_alert_processing_duration_seconds"
+    assert core.registry.get_sample_value(name + "_count") == 2  # per alert, not per route
+    assert 0 < (core.registry.get_sample_value(name + "_sum") or 0) < 1
+    text = generate_latest(core.registry).decode()
+    assert (f"# HELP {name} Summary of latencies for the processing of alerts.\n"
+            f"# TYPE {name} summary\n{name}_count 2.0\n{name}_sum ") in text
+    await core.stop()
