@@ -28,6 +28,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.registry import CollectorRegistry
 
 from amclone.alerts import Alert
+from amclone.notify.deadline import Expired, await_before
 from amclone.notify.reason import CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED, OTHER, REASONS, failure_reason
 from amclone.notify.stage import NotifyContext, NotifyError
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
@@ -131,9 +132,8 @@ async def run_until(clock: Clock, deadline: int, aw: Awaitable[T]) -> T:
         raise DeadlineExceeded()
     if isinstance(clock, SystemClock):
         try:
-            async with asyncio.timeout(remaining):
-                return await aw
-        except TimeoutError:
+            return await await_before(remaining, aw)
+        except Expired:
             raise DeadlineExceeded() from None
     task = asyncio.ensure_future(aw)
     timer = asyncio.ensure_future(clock.sleep(remaining))

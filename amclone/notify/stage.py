@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from amclone.alerts import Alert, Muter
@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("amclone.notify")
+
+_set = object.__setattr__
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,28 @@ class NotifyContext:
     firing: tuple[int, ...] | None = None
     resolved: tuple[int, ...] | None = None
 
+    # Written out instead of generated (one is built per flush, and a copy per integration):
+    # the frozen dataclass's own __init__ looks up object.__setattr__ per field, and
+    # dataclasses.replace costs several times that. test_stage checks it against the fields.
+    def __init__(self, group_key: str, group_labels: Mapping[str, str], receiver: str, repeat_interval: int,
+                 now: int, deadline: int, mute_time_intervals: tuple[str, ...] = (),
+                 active_time_intervals: tuple[str, ...] = (), firing: tuple[int, ...] | None = None,
+                 resolved: tuple[int, ...] | None = None) -> None:
+        _set(self, "group_key", group_key)
+        _set(self, "group_labels", group_labels)
+        _set(self, "receiver", receiver)
+        _set(self, "repeat_interval", repeat_interval)
+        _set(self, "now", now)
+        _set(self, "deadline", deadline)
+        _set(self, "mute_time_intervals", mute_time_intervals)
+        _set(self, "active_time_intervals", active_time_intervals)
+        _set(self, "firing", firing)
+        _set(self, "resolved", resolved)
+
     def with_hashes(self, firing: Sequence[int], resolved: Sequence[int]) -> NotifyContext:
-        return replace(self, firing=tuple(firing), resolved=tuple(resolved))
+        return NotifyContext(self.group_key, self.group_labels, self.receiver, self.repeat_interval, self.now,
+                             self.deadline, self.mute_time_intervals, self.active_time_intervals, tuple(firing),
+                             tuple(resolved))
 
 
 class NotifyError(Exception):
