@@ -12,6 +12,7 @@ so rotating a file needs no reload. HTTP/2 (enable_http2) is not offered: aiohtt
 from __future__ import annotations
 
 import base64
+import functools
 import ssl
 import time
 from collections.abc import Mapping
@@ -194,9 +195,10 @@ class HttpClient:
         h = {"User-Agent": USER_AGENT}
         if content_type is not None:
             h["Content-Type"] = content_type
-        auth = await self._auth_header()
-        if auth is not None:
-            h["Authorization"] = auth
+        if self.cfg is not None:
+            auth = await self._auth_header()
+            if auth is not None:
+                h["Authorization"] = auth
         if headers:
             h.update(headers)
         if "Authorization" not in h:
@@ -207,7 +209,7 @@ class HttpClient:
             return await self._post_aiohttp(method, url, body, h)
         if self._pool is None:
             self._pool = wire.Pool(self._ssl, self._server_name, MAX_CONNS_PER_HOST)
-        host = urlsplit(url).hostname
+        host = _hostname(url)
         for _ in range(MAX_REDIRECTS + 1):
             resp = await self._pool.request(method, url, h, body)
             location = resp.headers.get("location")
@@ -217,7 +219,7 @@ class HttpClient:
             if resp.status in (301, 302, 303):
                 method, body = "GET", b""
                 h.pop("Content-Type", None)
-            if urlsplit(url).hostname != host:
+            if _hostname(url) != host:
                 h.pop("Authorization", None)  # Go drops credentials for another host
         raise OSError(f"stopped after {MAX_REDIRECTS} redirects")
 
@@ -232,6 +234,11 @@ class HttpClient:
             return HttpResult(resp.status, await resp.read(), {k.lower(): v for k, v in resp.headers.items()})
 
 
+def _hostname(url: str) -> str | None:
+    return urlsplit(url).hostname
+
+
+@functools.lru_cache(maxsize=256)  # a notifier's URL is the same every time
 def _url_basic_auth(url: str) -> str | None:
     """Go's client turns credentials in the URL (``http://user:pass@host/``) into basic auth."""
     u = urlsplit(url)

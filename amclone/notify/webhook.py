@@ -31,9 +31,14 @@ _time = functools.lru_cache(maxsize=1 << 16)(format_rfc3339nano)
 _ZERO = format_rfc3339nano(ZERO_TIME)
 
 
-def _common(maps: Sequence[Mapping[str, str]]) -> dict[str, str]:
+_quote_receiver = functools.lru_cache(maxsize=1024)(quote_meta)  # one per receiver name
+
+
+def _common(maps: Sequence[Mapping[str, str]]) -> Mapping[str, str]:
     if not maps:
         return {}
+    if len(maps) == 1:
+        return maps[0]
     common = dict(maps[0])
     for m in maps[1:]:
         if not common:
@@ -64,7 +69,7 @@ def template_data(receiver: str, group_labels: Mapping[str, str], alerts: Sequen
     common_labels = _common([a.labels for a in alerts])
     common_annotations = _common([a.annotations for a in alerts])
     return {
-        "receiver": quote_meta(receiver),
+        "receiver": _quote_receiver(receiver),
         "status": "firing" if any_firing else "resolved",
         "alerts": out_alerts,
         "groupLabels": sorted_map(group_labels),

@@ -66,22 +66,12 @@ class Pool:
         self._idle.clear()
 
     async def request(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Response:
-        u = urlsplit(url)
-        scheme = u.scheme.lower()
-        host = u.hostname or ""
-        port = u.port or (443 if scheme == "https" else 80)
-        key = (scheme, host, port)
-        target = (u.path or "/") + (f"?{u.query}" if u.query else "")
-        host_header = u.netloc.rsplit("@", 1)[-1]
-        # Go's order: Host, User-Agent, Content-Length, then the other headers sorted by name.
-        lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}"]
-        agent = headers.get("User-Agent")
-        if agent is not None:
-            lines.append(f"User-Agent: {agent}")
+        target = _target(method, url, headers)
         if body or method not in ("GET", "HEAD"):
-            lines.append(f"Content-Length: {len(body)}")
-        lines += [f"{k}: {headers[k]}" for k in sorted(headers) if k != "User-Agent"]
-        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+            raw = b"".join((target.head, b"Content-Length: %d\r\n" % len(body), target.tail, body))
+        else:
+            raw = target.head + target.tail + body
+        key = target.key
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = asyncio.Semaphore(self._limit)
@@ -93,6 +83,7 @@ class Pool:
                     return await self._exchange(key, conn, raw, method)
                 except _Stale:
                     pass  # the server closed the idle connection: once more on a fresh one
+            scheme, host, port = key
             conn = await self._connect(scheme, host, port)
             try:
                 return await self._exchange(key, conn, raw, method)
@@ -147,6 +138,46 @@ class Pool:
 
 class _Stale(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A request's fixed parts: the pool key, the head up to where Content-Length goes, and
+    the rest of the head."""
+
+    key: tuple[str, str, int]
+    head: bytes
+    tail: bytes
+
+
+# Integrations send to the same few URLs with the same headers again and again: the parsed URL
+# and the encoded head are kept (bounded: a rotating token in a header makes a new entry each time).
+_TARGETS: dict[tuple[str, str, tuple[tuple[str, str], ...]], _Target] = {}
+_TARGETS_MAX = 1024
+
+
+def _target(method: str, url: str, headers: Mapping[str, str]) -> _Target:
+    ck = (method, url, tuple(headers.items()))
+    t = _TARGETS.get(ck)
+    if t is not None:
+        return t
+    u = urlsplit(url)
+    scheme = u.scheme.lower()
+    port = u.port or (443 if scheme == "https" else 80)
+    path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+    # Go's order: Host, User-Agent, Content-Length, then the other headers sorted by name.
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {u.netloc.rsplit('@', 1)[-1]}"]
+    agent = headers.get("User-Agent")
+    if agent is not None:
+        lines.append(f"User-Agent: {agent}")
+    rest = [f"{k}: {headers[k]}" for k in sorted(headers) if k != "User-Agent"]
+    head = "".join(line + "\r\n" for line in lines).encode("latin-1")
+    tail = "".join(line + "\r\n" for line in rest).encode("latin-1") + b"\r\n"
+    t = _Target((scheme, u.hostname or "", port), head, tail)
+    if len(_TARGETS) >= _TARGETS_MAX:
+        _TARGETS.clear()
+    _TARGETS[ck] = t
+    return t
 
 
 def _parse_head(head: bytes) -> tuple[int, dict[str, str], bool]:
