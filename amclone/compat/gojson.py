@@ -33,9 +33,14 @@ def _fix(m: re.Match[str]) -> str:
     return _REPL[m.group(0)]
 
 
+# json.dumps with these options builds a new encoder per call; the encoder keeps no state between
+# calls, so one serves every caller.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def dumps(obj: Any) -> str:
     """Encode `obj` as Go would; dict order is kept as given."""
-    out = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    out = _ENCODER.encode(obj)
     # Most output needs no fix-up; these scans are far cheaper than the substitution.
     if ("<" not in out and ">" not in out and "&" not in out and "\\b" not in out and "\\f" not in out
             and "\u2028" not in out and "\u2029" not in out):
