@@ -75,6 +75,9 @@ class DedupStage:
         self.clock = clock
 
     async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        return self.exec_sync(ctx, alerts)
+
+    def exec_sync(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
         # 0.25 asks the wall clock here (utcNow), not the flush's `now`.
         now = self.clock.now()
         firing: list[int] = []
@@ -104,6 +107,9 @@ class SetNotifiesStage:
         self.hooks = tuple(hooks)
 
     async def exec(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        return self.exec_sync(ctx, alerts)
+
+    def exec_sync(self, ctx: NotifyContext, alerts: list[Alert]) -> tuple[NotifyContext, list[Alert]]:
         if ctx.firing is None:
             raise NotifyError("firing alerts missing")
         if ctx.resolved is None:

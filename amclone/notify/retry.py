@@ -152,7 +152,7 @@ async def run_until(clock: Clock, deadline: int, aw: Awaitable[T]) -> T:
 
 
 class RetryStage:
-    __slots__ = ("_m", "clock", "group_name", "integration", "metrics", "rng")
+    __slots__ = ("_m", "_where", "clock", "group_name", "integration", "metrics", "rng")
 
     def __init__(self, integration: Integration, group_name: str, metrics: NotifyMetrics, clock: Clock,
                  rng: random.Random | None = None) -> None:
@@ -161,6 +161,7 @@ class RetryStage:
         self.metrics = metrics
         self.clock = clock
         self.rng = rng
+        self._where = f"{group_name}/{integration}"
         n = integration.name  # children looked up once: labels() costs more than inc()
         self._m = (metrics.notifications.labels(n), metrics.requests.labels(n),
                    metrics.requests_failed.labels(n), metrics.latency.labels(n))
@@ -193,13 +194,13 @@ class RetryStage:
             sent = alerts
         clock, integ = self.clock, self.integration
         _, requests, requests_failed, latency = self._m
-        where = f"{self.group_name}/{integ}"
-        backoff = Backoff(rng=self.rng)
+        where = self._where
+        backoff: Backoff | None = None  # made at the first failure: most flushes need none
         last: Exception | None = None
         # the reason a timed-out flush counts under: newer releases keep only errors seen in time
         timed_out = CONTEXT_DEADLINE_EXCEEDED
         attempt = 0
-        next_at = clock.now()
+        next_at = 0  # the first attempt goes at once
         while True:
             attempt += 1
             now = clock.now()
@@ -212,7 +213,9 @@ class RetryStage:
                     raise RetryError(f"{where}: notify retry canceled after {attempt} attempts: "
                                      f"{last or 'context deadline exceeded'}", timed_out)
                 await clock.sleep((next_at - now) / NS_PER_SECOND)
-            started = clock.now()
+                started = clock.now()
+            else:
+                started = now
             t0 = time.perf_counter()
             try:
                 retry, err = await run_until(clock, ctx.deadline, integ.notifier.notify(ctx, sent))
@@ -220,11 +223,13 @@ class RetryStage:
                 retry, err = True, e
             latency.observe(time.perf_counter() - t0)
             requests.inc()
-            next_at = started + int(backoff.next() * NS_PER_SECOND)
             if err is None:
                 (log.info if attempt > 1 else log.debug)(
                     "Notify success receiver=%s integration=%s attempts=%d", self.group_name, integ, attempt)
                 return ctx, alerts
+            if backoff is None:
+                backoff = Backoff(rng=self.rng)
+            next_at = started + int(backoff.next() * NS_PER_SECOND)
             requests_failed.inc()
             if not retry:
                 raise RetryError(f"{where}: notify retry canceled due to unrecoverable error after "
