@@ -62,6 +62,9 @@ class Prepared:
 
     alerts: list[Alert] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # What alertmanager_alerts_received_total counts for this body (invalid alerts included).
+    firing: int = 0
+    resolved: int = 0
 
     @property
     def error_text(self) -> str:
@@ -202,6 +205,7 @@ def prepare(posted: Iterable[PostedAlert], *, now: int, resolve_timeout: int, ve
                 continue
         # Positional (keywords cost more here); -1: the fingerprint is computed.
         alerts.append(Alert(labels, annotations, starts_at, ends_at, now, url, timeout, -1, starts_off, ends_off))
+    out.firing, out.resolved = firing, resolved
     if metrics is not None:
         metrics.count(version, firing, resolved, len(out.errors))
     return out

@@ -27,7 +27,8 @@ import msgpack
 
 from amclone.alerts.alert import NIL_MAP, Alert
 
-__all__ = ["HEADER", "SNAPSHOT_MAGIC", "SNAP_HEAD", "CorruptFrame", "decode_alerts", "encode_alerts",
+__all__ = ["HEADER", "SNAPSHOT_MAGIC", "SNAP_HEAD", "CorruptFrame", "alert_rows", "alerts_from_rows",
+           "decode_alerts", "encode_alerts",
            "encode_payload", "frame", "iter_frames", "list_segments", "segment_name"]
 
 HEADER = struct.Struct("<II")
@@ -46,7 +47,7 @@ class CorruptFrame(ValueError):
         self.reason = reason
 
 
-def _rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
+def alert_rows(alerts: Sequence[Alert]) -> list[tuple[Any, ...]]:
     # NIL_MAP annotations are stored as nil so that v1 still prints them as null after a restart.
     # Rows of alerts in UTC (nearly all) stay 8 long, as files written before offsets were kept.
     return [(a.fingerprint, a.labels, None if a.annotations is NIL_MAP else a.annotations, a.starts_at,
@@ -64,7 +65,7 @@ def encode_alerts(alerts: Sequence[Alert]) -> bytes:
 
 def encode_payload(alerts: Sequence[Alert]) -> bytes:
     """The payload of a frame holding `alerts` (`frame` adds the length and checksum)."""
-    rows = _rows(alerts)
+    rows = alert_rows(alerts)
     try:
         payload: bytes = msgpack.packb(rows, default=dict)
     except UnicodeEncodeError:
@@ -100,6 +101,11 @@ def decode_alerts(payload: bytes) -> list[Alert]:
     rows = msgpack.unpackb(payload, unicode_errors="surrogatepass", strict_map_key=True)
     if not isinstance(rows, list):
         raise TypeError("payload is not an array of alerts")
+    return alerts_from_rows(rows)
+
+
+def alerts_from_rows(rows: Sequence[Sequence[Any]]) -> list[Alert]:
+    """The inverse of `alert_rows` (a row of the wrong length raises ValueError)."""
     out = []
     for row in rows:
         if len(row) == 8:

@@ -46,8 +46,9 @@ class AlertLog(Protocol):
         """Every alert last stored per fingerprint, in any order, as of the last run."""
         ...
 
-    def append(self, alerts: Sequence[Alert]) -> asyncio.Future[None]:
-        """Queue `alerts` for writing; the future is done once they are durable."""
+    def append(self, alerts: Sequence[Alert], payload: bytes | None = None) -> asyncio.Future[None]:
+        """Queue `alerts` for writing (`payload`: their encoding, when the caller has it); the
+        future is done once they are durable."""
         ...
 
     async def start(self, snapshot: Callable[[], list[Alert]]) -> None: ...
@@ -128,25 +129,35 @@ class AlertStore:
 
         The synchronous half of `put`, for callers that need no durability (tests, tools).
         """
+        return self._apply(alerts)[0]
+
+    def _apply(self, alerts: Iterable[Alert]) -> tuple[AlertList, bool]:
+        """`apply`, and whether every alert was stored as given (none merged with a stored one)."""
         now = self._clock.now()
         store = self._alerts
         stored: AlertList = []
+        as_given = True
         for a in alerts:
             old = store.get(a.fingerprint)
             if old is not None and overlaps(a, old):
                 a = old.merge(a, now)
+                as_given = False
             store[a.fingerprint] = a
             stored.append(a)
         if stored:
             for s in self._subs:
                 s._push(stored)
-        return stored
+        return stored, as_given
 
-    async def put(self, alerts: Iterable[Alert]) -> None:
-        """Store `alerts` (merging with stored ones) and return once they are durable."""
-        stored = self.apply(alerts)
+    async def put(self, alerts: Iterable[Alert], payload: bytes | None = None) -> None:
+        """Store `alerts` (merging with stored ones) and return once they are durable.
+
+        `payload`, when given, is the alert log's encoding of exactly `alerts` (the intake
+        worker made it); it is written as it is when nothing merged, saving the encoding here.
+        """
+        stored, as_given = self._apply(alerts)
         if stored and self._wal is not None:
-            await self._wal.append(stored)
+            await self._wal.append(stored, payload if as_given else None)
 
     def subscribe(self) -> Subscription:
         """An async iterator over every current alert, then every alert put from now on."""

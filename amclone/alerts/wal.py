@@ -171,12 +171,13 @@ class AlertWAL:
             self._segment -= 1
             self._start_compaction()
 
-    def append(self, alerts: Sequence[Alert]) -> asyncio.Future[None]:
+    def append(self, alerts: Sequence[Alert], payload: bytes | None = None) -> asyncio.Future[None]:
+        """Log `alerts`; `payload` is their encoding when the caller has it already."""
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self._closing or self._wake is None:
             fut.set_exception(RuntimeError("alert log is not running"))
             return fut
-        self._queue.append(encode_payload(alerts))  # framed (checksummed) in the writer thread
+        self._queue.append(encode_payload(alerts) if payload is None else payload)  # framed (checksummed) in the writer thread
         self._waiters.append(fut)
         self._wake.set()
         return fut
