@@ -26,6 +26,7 @@ from prometheus_client import CollectorRegistry
 
 from amclone import config as amconfig
 from amclone.alerts import AlertStore, AlertWAL, IngestMetrics, Marker
+from amclone.api.intake import IntakeWorker, worker_enabled
 from amclone.api.metrics import ServerMetrics
 from amclone.api.prometheus import make_prometheus_app
 from amclone.api.server import HttpServer, ServerOptions
@@ -148,7 +149,8 @@ class App:
         self.deps = ApiDeps(clock=self.clock, alerts=self.alerts, status=self.marker.status,
                             silences=self.silences, ingest=self.ingest, reload=self.reload,
                             set_alert_status=self.notifications.set_alert_status,
-                            groups=self.notifications.groups, cluster=None, uptime=self.clock.now())
+                            groups=self.notifications.groups, cluster=None, uptime=self.clock.now(),
+                            intake=IntakeWorker() if worker_enabled() else None)
         # Metrics intake beside Alertmanager's API: remote write and the Prometheus query API
         # over one in-memory head, which the rules read (unless --rules.datasource.url).
         self.head = Head(retention_ms=opts.rules.head_retention_ns // 1_000_000)
@@ -298,6 +300,8 @@ class App:
     async def listen(self) -> list[str]:
         """Open the listeners, then start evaluating rules (remote writes can arrive now)."""
         addresses = await self.http.start(list(self.opts.listen_addresses), self.opts.systemd_socket)
+        if self.deps.intake is not None:
+            await self.deps.intake.start()
         await self.rule_manager.start()
         return addresses
 
@@ -327,6 +331,8 @@ class App:
         await self.rule_manager.stop()
         self.for_state_log.close()
         await self.http.stop()
+        if self.deps.intake is not None:
+            await self.deps.intake.stop()
         await self.am_sender.close()
         await self.notifications.close()
         await self.alerts.stop()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from amclone.alerts import Alert, AlertStatusInfo, AlertStore, IngestMetrics
+from amclone.api.intake import IntakeWorker
 from amclone.config.marshal_json import ConfigJSON
 from amclone.silence import Silences
 from amclone.timeutil import Clock
@@ -85,6 +86,8 @@ class ApiDeps:
     cluster: ClusterView | None = None
     uptime: int = 0
     config: ApiConfig | None = field(default=None)
+    # Prepares large POST /api/v2/alerts bodies in a second process; None: all in-process.
+    intake: IntakeWorker | None = None
 
     def current(self) -> ApiConfig:
         if self.config is None:

@@ -19,6 +19,7 @@ from aiohttp import web
 from amclone.alerts import Alert, AlertState, AlertStatusInfo, PostedAlert, prepare
 from amclone.api import swagger
 from amclone.api.fastalerts import posted_alerts
+from amclone.api.intake import MIN_BODY_BYTES
 from amclone.api.mux import DropConnection, Params
 from amclone.api.state import ApiDeps
 from amclone.api.swagger import ApiError, Query, json_response
@@ -197,18 +198,26 @@ class V2:
 
     async def post_alerts(self, request: web.Request, params: Params) -> web.StreamResponse:
         raw = await swagger.read_raw_body(request, "alerts")
-        posted = posted_alerts(raw)
-        if posted is None:
-            body = swagger.decode_body(raw, "alerts", swagger.POSTABLE_ALERTS)
-            swagger.validate_alerts(body)
-            if body and any(a is None for a in body):
-                raise DropConnection()  # 0.25 dereferences the nil alert
-            posted = posted_from_decoded(body)
-        cfg = self.deps.current()
-        prepared = prepare(posted, now=self.deps.clock.now(), resolve_timeout=cfg.resolve_timeout,
-                           version="v2", metrics=self.deps.ingest)
+        resolve_timeout = self.deps.current().resolve_timeout
+        handed = None
+        if self.deps.intake is not None and len(raw) >= MIN_BODY_BYTES:
+            handed = await self.deps.intake.prepare(raw, self.deps.clock.now(), resolve_timeout)
+        if handed is not None:
+            prepared, payload = handed.prepared, handed.payload
+            self.deps.ingest.count("v2", prepared.firing, prepared.resolved, len(prepared.errors))
+        else:
+            posted = posted_alerts(raw)
+            if posted is None:
+                body = swagger.decode_body(raw, "alerts", swagger.POSTABLE_ALERTS)
+                swagger.validate_alerts(body)
+                if body and any(a is None for a in body):
+                    raise DropConnection()  # 0.25 dereferences the nil alert
+                posted = posted_from_decoded(body)
+            prepared = prepare(posted, now=self.deps.clock.now(), resolve_timeout=resolve_timeout,
+                               version="v2", metrics=self.deps.ingest)
+            payload = None
         try:
-            await self.deps.alerts.put(prepared.alerts)
+            await self.deps.alerts.put(prepared.alerts, payload)
         except OSError as e:
             return _error(str(e), 500)
         if prepared.errors:
