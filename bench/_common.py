@@ -1,5 +1,5 @@
 """Shared pieces of the benchmarks: starting the real tool and amclone side by side, and reading
-a process's resident memory."""
+a process's resident memory and CPU time (children included)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ def rss_bytes(pid: int) -> int:
         except OSError:
             pass
     return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time `pid` and its live children have used so far (amclone's intake
+    worker counts as amclone), from /proc."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:

@@ -22,12 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import time
 from pathlib import Path
 
-from _common import ratio_line, rss_bytes, workdir
+from _common import cpu_seconds, ratio_line, rss_bytes, workdir
 
 from amclone.testing.procs import Managed, start_alertmanager, start_amclone
 
@@ -115,12 +114,6 @@ async def post_all(url: str, reqs: list[bytes], connections: int) -> float:
     finally:
         for c in conns:
             c.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time `pid` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import aiohttp
-from _common import ratio_line, rss_bytes, workdir
+from _common import cpu_seconds, ratio_line, rss_bytes, workdir
 
 from amclone.ingest.codec import compress
 from amclone.proto import prometheus_remote_pb2 as pb1
@@ -80,12 +78,6 @@ def time_query(base: str, t: float, n: int = 20) -> float:
     for _ in range(n):
         urllib.request.urlopen(url, timeout=60).read()
     return (time.perf_counter() - t0) / n * 1000
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(name: str, proc: Managed, write_url: str, query_base: str, rounds: list[list[bytes]],
