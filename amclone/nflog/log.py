@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from prometheus_client import Counter, Gauge, Histogram, Summary
 from prometheus_client.registry import CollectorRegistry
 
+from amclone.fsutil import replace_file, write_all
 from amclone.nflog.codec import Entry, Receiver, decode_state, encode_entry, encode_state
 from amclone.timeutil import NS_PER_SECOND, Clock, run_every
 
@@ -114,7 +114,7 @@ class NotificationLog:
         try:
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
-            os.write(self._fd, record)
+            write_all(self._fd, record)
         except OSError as e:
             log.error("appending to the notification log failed: %s", e)
             self._close_fd()
@@ -165,17 +165,13 @@ class NotificationLog:
         return encode_state(list(self._st.values()))
 
     def snapshot(self) -> int:
-        """Write the whole log to the snapshot file (temp file, fsync, rename); returns its size."""
+        """Write the whole log to the snapshot file (temp file, fsync, rename, directory fsync);
+        returns its size."""
         if self._path is None:
             return 0
         start = time.perf_counter()
         data = self.marshal()
-        tmp = self._path.with_name(f"{self._path.name}.{secrets.randbits(63):x}")
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self._path)
+        replace_file(self._path, data)
         self._close_fd()  # the next append goes to the new file
         self.metrics.snapshot_duration.observe(time.perf_counter() - start)
         return len(data)
