@@ -71,9 +71,11 @@ def serve(sock: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> int:
-    # Ctrl-C reaches the whole process group; the server decides when this process ends (it
-    # closes its end of the socket, or kills it).
+    # Ctrl-C and a service manager's SIGTERM reach the whole process group, while the server
+    # may still be handing over work; this process ends when the server closes its end of the
+    # socket (on stop, or when it dies: the kernel closes it) or kills it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sock = socket.socket(fileno=int(argv[1]))
     try:
         sock.sendall(LENGTH.pack(0))  # ready: everything is imported

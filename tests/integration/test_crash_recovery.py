@@ -56,15 +56,18 @@ def test_acknowledged_alerts_and_silences_survive_kill_9(tmp_path: Path) -> None
 
     def post_alerts(worker: int) -> None:
         n = 0
+        # Worker 0 posts bodies large enough for the intake worker process, the others small ones.
+        size = 200 if worker == 0 else 20
         while not stop.is_set():
-            batch = [{"labels": {"alertname": f"Crash{worker}", "n": str(n + i)}} for i in range(20)]
+            batch = [{"labels": {"alertname": f"Crash{worker}", "n": str(n + i)},
+                      "annotations": {"summary": "x" * 40}} for i in range(size)]
             try:
                 status, _ = _request("POST", url + "/api/v2/alerts", batch)
             except OSError:
                 return
             if status == 200:
-                acked_alerts.update(f"{worker}/{n + i}" for i in range(20))
-            n += 20
+                acked_alerts.update(f"{worker}/{n + i}" for i in range(size))
+            n += size
 
     def post_silences() -> None:
         n = 0
@@ -91,6 +94,7 @@ def test_acknowledged_alerts_and_silences_survive_kill_9(tmp_path: Path) -> None
         proc.kill9()
 
     assert len(acked_alerts) > 100 and len(acked_silences) > 5
+    assert any(a.startswith("0/") for a in acked_alerts)
     proc, url = start_amclone(cfg, tmp_path, port=port)
     try:
         _, alerts = _request("GET", url + "/api/v2/alerts")
