@@ -27,11 +27,11 @@ from prometheus_client.core import Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from amclone.alerts import Alert
-from amclone.dispatch.group import AggrGroup, sort_alerts
+from amclone.dispatch.group import AggrGroup, precise_wakeups, sort_alerts
 from amclone.dispatch.route import Route
 from amclone.labels.labelset import before, fingerprint
 from amclone.notify.stage import NotifyContext, Stage
-from amclone.timeutil import NS_PER_SECOND, Clock
+from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 
 __all__ = ["MIN_TIMEOUT", "AlertGroup", "Dispatcher", "DispatcherMetrics", "default_timeout"]
 
@@ -163,6 +163,8 @@ class Dispatcher:
             self._task = asyncio.create_task(self.run(), name="dispatcher")
 
     async def run(self) -> None:
+        if isinstance(self._clock, SystemClock):
+            precise_wakeups()  # on the loop's thread, whose timers wake the groups
         if self._sub is None:
             self._metrics.groups.set(0)
             self._sub = self._store.subscribe()
