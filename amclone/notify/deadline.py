@@ -50,11 +50,23 @@ class _Watch:
         self.seq = itertools.count()
         self.timer: asyncio.TimerHandle | None = None
         self.armed_at = 0.0
+        self.finished = 0  # entries in the heap that are done
 
     def add(self, when: float, entry: _Entry) -> None:
         heapq.heappush(self.heap, (when, next(self.seq), entry))
         if self.timer is None or when < self.armed_at:
             self._arm(when)
+
+    def finish(self, entry: _Entry) -> None:
+        """`entry`'s attempt is over. A flush deadline is minutes away (group_interval), so
+        finished entries are dropped in bulk once they are most of the heap, as the loop does
+        with cancelled timers."""
+        entry.done = True
+        self.finished += 1
+        if self.finished > _COMPACT_MIN and 2 * self.finished > len(self.heap):
+            self.heap = [item for item in self.heap if not item[2].done]
+            heapq.heapify(self.heap)
+            self.finished = 0
 
     def _arm(self, when: float) -> None:
         if self.timer is not None:
@@ -67,15 +79,19 @@ class _Watch:
         heap, now = self.heap, self.loop.time()
         while heap and heap[0][0] <= now:
             entry = heapq.heappop(heap)[2]
-            if not entry.done:
+            if entry.done:
+                self.finished -= 1
+            else:
                 entry.fired = True
                 entry.task.cancel()
         while heap and heap[0][2].done:
             heapq.heappop(heap)
+            self.finished -= 1
         if heap:
             self._arm(heap[0][0])
 
 
+_COMPACT_MIN = 100
 _WATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Watch] = weakref.WeakKeyDictionary()
 _last: _Watch | None = None  # the loop seen last: production has one, so the lookup is skipped
 
@@ -102,7 +118,8 @@ async def await_before(seconds: float, aw: Awaitable[T]) -> T:
             return await aw
     entry = _Entry(task)
     cancelling = task.cancelling()
-    _watch(loop).add(loop.time() + seconds, entry)
+    watch = _watch(loop)
+    watch.add(loop.time() + seconds, entry)
     try:
         result = await aw
     except asyncio.CancelledError:
@@ -110,7 +127,8 @@ async def await_before(seconds: float, aw: Awaitable[T]) -> T:
             raise Expired() from None
         raise
     finally:
-        entry.done = True
+        if not entry.fired:
+            watch.finish(entry)
     if entry.fired:  # `aw` swallowed our cancellation: take the request back
         task.uncancel()
     return result

@@ -105,3 +105,17 @@ def test_notify_context_init_matches_the_fields() -> None:
     defaults = NotifyContext("k", {}, "r", 1, 2, 3)
     assert (defaults.mute_time_intervals, defaults.active_time_intervals, defaults.firing, defaults.resolved) == (
         (), (), None, None)
+
+
+async def test_finished_attempts_do_not_pile_up() -> None:
+    from amclone.notify import deadline
+
+    async def quick() -> None:
+        await asyncio.sleep(0)
+
+    for _ in range(1000):
+        await await_before(300, quick())  # a group_interval away: never reached
+    watch = deadline._watch(asyncio.get_running_loop())
+    assert len(watch.heap) <= 2 * deadline._COMPACT_MIN + 2
+    with pytest.raises(Expired):
+        await await_before(0.01, asyncio.sleep(5))  # the timer still serves new deadlines
