@@ -15,7 +15,7 @@ import msgspec
 
 from amclone.alerts import PostedAlert
 from amclone.api.gotime import parse_datetime
-from amclone.api.swagger import is_request_uri
+from amclone.api.requesturi import is_request_uri
 from amclone.compat.timefmt import offset_of
 from amclone.timeutil import ZERO_TIME
 
