@@ -27,7 +27,8 @@ from prometheus_client.core import Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from amclone.alerts import Alert
-from amclone.dispatch.group import AggrGroup, precise_wakeups, sort_alerts
+from amclone.dispatch.group import AggrGroup, sort_alerts
+from amclone.notify.wakeup import precise_wakeups
 from amclone.dispatch.route import Route
 from amclone.labels.labelset import before, fingerprint
 from amclone.notify.stage import NotifyContext, Stage

@@ -12,42 +12,17 @@ set; after a successful flush, resolved alerts not updated meanwhile leave the g
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import functools
-import sys
-import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from amclone.alerts import Alert
+from amclone.notify import wakeup
 from amclone.labels.labelset import before, to_string
 from amclone.notify.stage import NotifyContext
 from amclone.timeutil import NS_PER_SECOND, ZERO_TIME, Clock, SystemClock
 
 __all__ = ["AggrGroup", "alert_sort_key", "sort_alerts"]
-
-# The event loop's poll rounds timeouts up to the millisecond, so a timer set for the due time
-# fires 0-1 ms late; on the real clock groups are woken half a millisecond early instead, which
-# centres the error on zero (at most 0.5 ms either way).
-_EARLY_S = 0.0005
-_PR_SET_TIMERSLACK = 29
-_precise: set[int] = set()  # threads whose timer slack is already down
-
-
-def precise_wakeups() -> None:
-    """Ask Linux not to defer this thread's timed waits. By default the kernel may let a poll's
-    timeout run up to 50 us long (timer slack, to coalesce wake-ups), which shifts every flush
-    late by half that on average; the loop thread's slack is set to 1 ns. Elsewhere a no-op."""
-    tid = threading.get_ident()
-    if tid in _precise:
-        return
-    _precise.add(tid)
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_TIMERSLACK, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 NotifyFn = Callable[[NotifyContext, list[Alert]], Awaitable[bool]]
 
@@ -152,13 +127,15 @@ class AggrGroup:
         clock = self._clock
         loop = asyncio.get_running_loop()
         real = isinstance(clock, SystemClock)
+        early = wakeup.early(loop) if real else 0.0
         while True:
             delay = (self._next_at - clock.now()) / NS_PER_SECOND
-            if delay <= 0 or (real and delay <= _EARLY_S):
+            if delay <= early:
                 return
             self._wake = loop.create_future()
+            handle: Any
             if real:
-                handle: Any = loop.call_later(delay - _EARLY_S, self._wake_up)
+                handle = wakeup.call_at(loop, loop.time() + delay, self._wake_up)
             else:
                 handle = asyncio.ensure_future(clock.sleep(delay))
                 handle.add_done_callback(self._wake_up)
