@@ -28,10 +28,10 @@ from prometheus_client.registry import Collector, CollectorRegistry
 
 from amclone.alerts import Alert
 from amclone.dispatch.group import AggrGroup, sort_alerts
-from amclone.notify.wakeup import precise_wakeups
 from amclone.dispatch.route import Route
 from amclone.labels.labelset import before, fingerprint
 from amclone.notify.stage import NotifyContext, Stage
+from amclone.notify.wakeup import precise_wakeups
 from amclone.timeutil import NS_PER_SECOND, Clock, SystemClock
 
 __all__ = ["MIN_TIMEOUT", "AlertGroup", "Dispatcher", "DispatcherMetrics", "default_timeout"]

@@ -17,8 +17,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from amclone.alerts import Alert
-from amclone.notify import wakeup
 from amclone.labels.labelset import before, to_string
+from amclone.notify import wakeup
 from amclone.notify.stage import NotifyContext
 from amclone.timeutil import NS_PER_SECOND, ZERO_TIME, Clock, SystemClock
 

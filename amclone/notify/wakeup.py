@@ -124,7 +124,7 @@ class _TimerFd:
             w.owner = None  # it has run: a later cancel has nothing to account for
             try:
                 w.callback()
-            except Exception as e:  # as the loop reports a failing callback, and go on
+            except Exception as e:  # noqa: BLE001 - as the loop reports a failing callback, and go on
                 self.loop.call_exception_handler({"message": "wake-up callback failed", "exception": e})
         while heap and heap[0][2].cancelled:
             heapq.heappop(heap)

@@ -131,3 +131,43 @@ async def test_credentials_in_url_become_basic_auth(aiohttp_server: Any) -> None
     await c.post(f"http://us%40r:p%3Ass@127.0.0.1:{srv.port}/hook", b"")
     assert seen == ["Basic " + base64.b64encode(b"us@r:p:ss").decode()]
     await c.close()
+
+
+async def test_request_heads_in_go_order_per_method_url_and_headers() -> None:
+    heads: list[bytes] = []
+
+    async def h(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                return
+            n = next((int(ln.split(b":")[1]) for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-length")), 0)
+            body = await reader.readexactly(n)
+            heads.append(head + body)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+
+    srv, port, _ = await raw_server(h)
+    pool = Pool(True)
+    url = f"http://u:p@127.0.0.1:{port}/a?x=%3A"
+    for headers, method, body in [
+            ({"User-Agent": "UA", "Content-Type": "application/json"}, "POST", b"{}"),
+            ({"User-Agent": "UA", "Content-Type": "application/json", "Authorization": "Bearer 1"}, "POST", b"[1]"),
+            ({"User-Agent": "UA", "Content-Type": "application/json", "Authorization": "Bearer 2"}, "POST", b""),
+            ({"User-Agent": "UA", "Content-Type": "application/json"}, "POST", b"{}"),
+            ({"Z": "z", "User-Agent": "UA"}, "GET", b"")]:
+        assert (await pool.request(method, url, headers, body)).status == 200
+    host = f"127.0.0.1:{port}"
+    assert heads == [
+        f"POST /a?x=%3A HTTP/1.1\r\nHost: {host}\r\nUser-Agent: UA\r\nContent-Length: 2\r\n"
+        "Content-Type: application/json\r\n\r\n{}".encode(),
+        f"POST /a?x=%3A HTTP/1.1\r\nHost: {host}\r\nUser-Agent: UA\r\nContent-Length: 3\r\n"
+        "Authorization: Bearer 1\r\nContent-Type: application/json\r\n\r\n[1]".encode(),
+        f"POST /a?x=%3A HTTP/1.1\r\nHost: {host}\r\nUser-Agent: UA\r\nContent-Length: 0\r\n"
+        "Authorization: Bearer 2\r\nContent-Type: application/json\r\n\r\n".encode(),
+        f"POST /a?x=%3A HTTP/1.1\r\nHost: {host}\r\nUser-Agent: UA\r\nContent-Length: 2\r\n"
+        "Content-Type: application/json\r\n\r\n{}".encode(),
+        f"GET /a?x=%3A HTTP/1.1\r\nHost: {host}\r\nUser-Agent: UA\r\nZ: z\r\n\r\n".encode()]
+    await pool.close()
+    srv.close()
