@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import marshal
 import os
-import pickle
 import signal
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def request(raw: bytes) -> bytes:
 def test_answer_is_the_in_process_prepare() -> None:
     raw = body(50)
     expected = prepare(posted_alerts(raw) or [], now=NOW, resolve_timeout=RESOLVE)
-    firing, resolved, errors, rows, payload = pickle.loads(answer(request(raw)))
+    firing, resolved, errors, rows, payload = marshal.loads(answer(request(raw)))
     assert (firing, resolved, errors) == (expected.firing, expected.resolved, expected.errors) == (50, 0, [])
     assert payload == encode_payload(expected.alerts)
     assert alerts_from_rows(rows) == decode_alerts(payload) == expected.alerts
@@ -60,7 +60,7 @@ def test_answer_keeps_the_valid_alerts_and_every_message() -> None:
     alerts[2]["endsAt"] = "2000-01-01T00:00:00Z"  # ends before it starts, and counts as resolved
     raw = json.dumps(alerts).encode()
     expected = prepare(posted_alerts(raw) or [], now=NOW, resolve_timeout=RESOLVE)
-    firing, resolved, errors, rows, payload = pickle.loads(answer(request(raw)))
+    firing, resolved, errors, rows, payload = marshal.loads(answer(request(raw)))
     assert (firing, resolved) == (expected.firing, expected.resolved) == (2, 1)
     assert errors == expected.errors and len(errors) == 2
     assert alerts_from_rows(rows) == decode_alerts(payload) == expected.alerts
