@@ -107,12 +107,13 @@ class _TimerFd:
         # rounded up, so that the loop's clock has reached `when` once the timer has fired
         sec, nsec = divmod(max(1, math.ceil(when * 1e9)), 1_000_000_000)
         spec = _Itimerspec(_Timespec(0, 0), _Timespec(sec, nsec))
-        self._settime(self.fd, _TFD_TIMER_ABSTIME, ctypes.byref(spec), None)
+        if self._settime(self.fd, _TFD_TIMER_ABSTIME, ctypes.byref(spec), None) != 0:
+            self.loop.call_at(when, self._ready)  # never expected; but a wake-up must not be lost
 
     def _ready(self) -> None:
         try:
             os.read(self.fd, 8)
-        except (BlockingIOError, InterruptedError):
+        except OSError:  # not expired (a fallback call), or interrupted: the heap decides
             pass
         self.armed = float("inf")
         heap, now = self.heap, self.loop.time()

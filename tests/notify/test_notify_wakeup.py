@@ -96,3 +96,17 @@ receivers:
     assert len(late) == 3 and late[0] >= 0 and late[1] < 0.005, late
     await core.system.close()
     await core.store.stop()
+
+
+async def test_without_a_timerfd_loop_timers_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(wakeup, "_timerfd", lambda lp: None)
+    assert wakeup.early(loop) == wakeup._EARLY_S
+    when = loop.time() + 0.005
+    centred, exact = loop.create_future(), loop.create_future()
+    wakeup.call_at(loop, when, lambda: centred.set_result(loop.time()))
+    wakeup.call_at(loop, when, lambda: exact.set_result(loop.time()), centred=False)
+    cancelled = wakeup.call_at(loop, when, lambda: pytest.fail("cancelled wake-up ran"))
+    cancelled.cancel()
+    assert await exact >= when and await centred >= when - wakeup._EARLY_S
+    await asyncio.sleep(0.01)
