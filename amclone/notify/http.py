@@ -234,11 +234,12 @@ class HttpClient:
             return HttpResult(resp.status, await resp.read(), {k.lower(): v for k, v in resp.headers.items()})
 
 
+@functools.lru_cache(maxsize=256)  # a notifier's URL is the same every time
 def _hostname(url: str) -> str | None:
     return urlsplit(url).hostname
 
 
-@functools.lru_cache(maxsize=256)  # a notifier's URL is the same every time
+@functools.lru_cache(maxsize=256)
 def _url_basic_auth(url: str) -> str | None:
     """Go's client turns credentials in the URL (``http://user:pass@host/``) into basic auth."""
     u = urlsplit(url)
