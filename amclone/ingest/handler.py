@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
@@ -48,6 +49,9 @@ def _stats_headers(stats: WriteStats) -> dict[str, str]:
 def make_write_handler(head: Head, max_body_bytes: int = MAX_DECODED_SIZE,
                        receiver: Receiver | None = None) -> Handler:
     rx = receiver or Receiver(head)
+    # One thread applies every request, one after another: they all take the head's write lock
+    # anyway, and several threads queueing on it and on the GIL cost more than they overlap.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remote-write")
 
     def process(msg: str, body: bytes) -> web.Response:
         try:
@@ -82,6 +86,6 @@ def make_write_handler(head: Head, max_body_bytes: int = MAX_DECODED_SIZE,
             return _text(400, "snappy: corrupt input")
         if len(body) < 4096:  # tiny: not worth a thread hop; larger ones must not stall the loop
             return process(msg, body)
-        return await asyncio.to_thread(process, msg, body)
+        return await asyncio.get_running_loop().run_in_executor(pool, process, msg, body)
 
     return handle
