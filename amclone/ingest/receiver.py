@@ -174,7 +174,6 @@ class Receiver:
         created: list[MemSeries] = []
         stats = WriteStats()
         new_max = head.max_time
-        samples_written = 0
         tcache: dict[bytes, int] = {}  # timestamp varint bytes -> value (a request repeats a few)
         k = _TS_LEN  # the length of the last timestamp varint seen: a request's are mostly alike
         try:
@@ -185,24 +184,23 @@ class Receiver:
                 # ever a known key when it was all labels (see below), so a hit proves the shape.
                 s = n - 12 - k
                 if s > 0 and raw[s] == 0x12 and raw[s + 1] == 10 + k and raw[s + 2] == 0x09 and raw[s + 11] == 0x10:
-                    series = known.get(raw[:s], _MISSING)
-                    if series is not _MISSING and series is not None:
+                    known_series = known.get(raw[:s])  # None too for invalid labels: see below
+                    if known_series is not None:
                         tb = raw[s + 12:]
                         t = tcache.get(tb)
                         if t is None:
                             t = _varint_exact(tb)
+                            if t is not None:
+                                tcache[tb] = t
                         if t is not None:
-                            tcache[tb] = t
-                            assert isinstance(series, MemSeries)
                             if t > max_t:
                                 raise WriteError(400, "out of bounds: timestamp is too far in the future")
                             if t < retention_floor:
                                 raise OutOfBoundsError()
-                            series.append(t, _DOUBLE(raw, s + 3)[0], ooo)
-                            added.append((series, t))
+                            known_series.append(t, _DOUBLE(raw, s + 3)[0], ooo)
+                            added.append((known_series, t))
                             if t > new_max:  # noqa: PLR1730 - no call on the per-sample path
                                 new_max = t
-                            samples_written += 1
                             continue
                 # Senders write the labels first, each "0x0a <len> <Label>": those bytes are the key.
                 pos = 0
@@ -247,7 +245,6 @@ class Receiver:
                     added.append((series, t))
                     if t > new_max:  # noqa: PLR1730 - no call on the per-sample path
                         new_max = t
-                    samples_written += 1
                     continue
                 samples = payload.samples
                 if series is None:
@@ -264,7 +261,6 @@ class Receiver:
                     added.append((series, t))
                     if t > new_max:  # noqa: PLR1730
                         new_max = t
-                samples_written += len(samples)
                 if payload.histograms:
                     stats.histograms += len(payload.histograms)
                 if payload.exemplars:
@@ -275,7 +271,7 @@ class Receiver:
         except WriteError:
             _rollback(head, added, created)
             raise
-        stats.samples = samples_written
+        stats.samples = len(added)  # one entry per sample written
         head.max_time = max(head.max_time, new_max)
         head.samples_appended += len(added)
         head.histograms_received += stats.histograms

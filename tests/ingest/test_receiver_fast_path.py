@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amclone.ingest.codec import WriteError
+from amclone.ingest.codec import MAX_DECODED_SIZE, WriteError, decompress
 from amclone.ingest.receiver import Receiver, _varint_exact
 from amclone.proto import prometheus_remote_pb2 as pb1
 from amclone.tsdb import STALE_NAN, Head
+
+from .test_handler import v1
 
 NOW = 1_700_000_000_000
 LABELSETS = [
@@ -27,14 +29,7 @@ LABELSETS = [
 
 
 def request(series: list[tuple[dict[str, str], list[tuple[int, float]]]]) -> bytes:
-    req = pb1.WriteRequest()
-    for labels, samples in series:
-        ts = req.timeseries.add()
-        for k in sorted(labels):
-            ts.labels.add(name=k, value=labels[k])
-        for t, v in samples:
-            ts.samples.add(timestamp=t, value=v)
-    return req.SerializeToString()
+    return decompress(v1(series), MAX_DECODED_SIZE)
 
 
 def stored(head: Head) -> dict[tuple[tuple[str, str], ...], list[tuple[int, bytes]]]:
