@@ -211,15 +211,32 @@ class Subscription:
     unsubscribes and ends the iteration.
     """
 
-    __slots__ = ("_closed", "_queue", "_store", "_waiter")
+    __slots__ = ("_closed", "_deliver", "_queue", "_store", "_waiter")
 
     def __init__(self, store: AlertStore, initial: Iterable[Alert]) -> None:
         self._store = store
         self._queue: deque[Alert] = deque(initial)
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
+        self._deliver: Callable[[AlertList], None] | None = None
+
+    def deliver_directly(self, fn: Callable[[AlertList], None]) -> None:
+        """From now on hand every put to `fn` within the put itself, instead of queueing it for
+        the consumer's next loop turn (the dispatcher: a new group's timer starts a turn earlier).
+        Only once the queue is drained, so the order stays the store's. `fn` must not raise; if it
+        does, the error is logged and the put still succeeds."""
+        if self._queue:
+            raise RuntimeError("drain the subscription before delivering directly")
+        self._deliver = fn
 
     def _push(self, alerts: list[Alert]) -> None:
+        fn = self._deliver
+        if fn is not None and alerts:
+            try:
+                fn(alerts)
+            except Exception:  # a consumer's fault must not fail the put that reached it
+                log.exception("alert subscriber failed")
+            return
         self._queue.extend(alerts)
         w = self._waiter
         if w is not None and not w.done():
@@ -262,6 +279,7 @@ class Subscription:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            self._deliver = None
             self._store._unsubscribe(self)
             self._push([])
 

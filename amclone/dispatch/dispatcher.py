@@ -178,6 +178,9 @@ class Dispatcher:
                     return
                 for a in batch:
                     self.process(a)
+                if not sub.pending():
+                    # Replay done: later puts are processed within the put, a loop turn sooner.
+                    sub.deliver_directly(self._process_all)
         finally:
             cleanup.cancel()
             sub.close()
@@ -205,6 +208,10 @@ class Dispatcher:
         await _wait_cancelled(self.cancel())
 
     # -- intake -------------------------------------------------------------------------------
+
+    def _process_all(self, alerts: list[Alert]) -> None:
+        for a in alerts:
+            self.process(a)
 
     def process(self, alert: Alert) -> None:
         """Put `alert` into the group of every route it matches (creating groups as needed)."""

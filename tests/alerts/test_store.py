@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from prometheus_client import CollectorRegistry
 
 from amclone.alerts import Alert, AlertState, AlertStore, Marker
@@ -156,3 +157,28 @@ async def test_same_alert_twice_in_one_batch_merges_in_order() -> None:
     assert got is stored[-1] and got is not None
     assert (got.starts_at, got.annotations["summary"]) == (first.starts_at, "2")
     await store.stop()
+
+
+async def test_direct_delivery_hands_puts_over_within_the_put(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock(1000 * NS_PER_SECOND)
+    store = AlertStore(clock, Marker())
+    await store.put([alert(clock, "a")])
+    sub = store.subscribe()
+    with pytest.raises(RuntimeError):
+        sub.deliver_directly(lambda alerts: None)  # the replayed alert is still queued
+    assert [a.labels["alertname"] for a in sub.drain()] == ["a"]
+    got: list[list[str]] = []
+    sub.deliver_directly(lambda alerts: got.append([a.labels["alertname"] for a in alerts]))
+    await store.put([alert(clock, "b"), alert(clock, "c")])
+    assert got == [["b", "c"]] and sub.pending() == 0  # already handed over, nothing queued
+
+    def broken(alerts: list[Alert]) -> None:
+        raise ValueError("consumer bug")
+
+    sub.deliver_directly(broken)
+    await store.put([alert(clock, "d")])  # the put still succeeds
+    assert store.get(alert(clock, "d").fingerprint) is not None
+    assert "alert subscriber failed" in caplog.text
+    sub.close()
+    await store.put([alert(clock, "e")])
+    assert await sub.batch() == []  # closed: neither delivered nor queued
