@@ -140,7 +140,9 @@ class IntakeWorker:
                 head = await reader.readexactly(LENGTH.size)
                 (n,) = LENGTH.unpack(head)
                 reply = await reader.readexactly(n)
-                self._pending.popleft().set_result(reply)
+                fut = self._pending.popleft()
+                if not fut.done():  # its request may have been cancelled (the client went away)
+                    fut.set_result(reply)
         except asyncio.IncompleteReadError:
             if not self._stopping:
                 log.warning("intake worker exited, restarting it")

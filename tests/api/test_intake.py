@@ -90,6 +90,21 @@ async def test_worker_process_prepares_as_in_process() -> None:
     assert await w.prepare(body(200), NOW, RESOLVE) is None
 
 
+async def test_a_request_cancelled_in_flight_leaves_the_worker_serving() -> None:
+    w = IntakeWorker()
+    await w.start()
+    try:
+        await _until(lambda: w.running)
+        proc = w._proc
+        gone = asyncio.create_task(w.prepare(body(2000), NOW, RESOLVE))
+        await asyncio.sleep(0)  # written to the worker, answer not back yet
+        gone.cancel()
+        assert await w.prepare(body(200), NOW, RESOLVE) is not None
+        assert w.running and w._proc is proc
+    finally:
+        await w.stop()
+
+
 async def test_a_killed_worker_costs_nothing_and_comes_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(intake, "RESTART_DELAY_S", 0.05)
     w = IntakeWorker()
