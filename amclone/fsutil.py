@@ -4,6 +4,7 @@ what it takes for written bytes and new names to survive a crash or a power cut.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 __all__ = ["fsync_dir", "replace_file", "write_all"]
@@ -27,10 +28,12 @@ def write_all(fd: int, data: bytes) -> None:
 
 def replace_file(path: Path, data: bytes) -> None:
     """Make `data` the whole of `path` so that a crash leaves the old content or the new, never a
-    mix: a temporary file beside it, fsynced, renamed over it, then the directory fsynced."""
-    tmp = path.with_name(path.name + ".tmp")
+    mix: a temporary file beside it, fsynced, renamed over it, then the directory fsynced. The
+    temporary name is random, so two writers never share one; the mode is Go's os.Create (0666
+    less the umask)."""
+    tmp = path.with_name(f"{path.name}.{secrets.randbits(63):x}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             write_all(fd, data)
             os.fsync(fd)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from amclone.fsutil import fsync_dir, write_all
+from amclone.fsutil import fsync_dir, replace_file, write_all
 from amclone.labels.matcher import MatchType
 from amclone.proto import silence_pb2, wire
 from amclone.silence.model import Silence, SilenceError, SilenceMatcher
@@ -179,19 +178,7 @@ class SnapshotFile:
         """Atomically make `data` the whole file; returns its size."""
         self.close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{secrets.randbits(63):x}")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            try:
-                write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        fsync_dir(self.path.parent)
+        replace_file(self.path, data)
         self._compact_size = len(data)
         self._appended = 0
         return len(data)
