@@ -27,6 +27,7 @@ from amclone.tsdb.head import Head
 from amclone.tsdb.series import AppendError, Labels, MemSeries, OutOfBoundsError
 
 MAX_AHEAD_MS = 10 * 60 * 1000
+TOO_FAR_AHEAD = "out of bounds: timestamp is too far in the future"  # a sample past MAX_AHEAD_MS
 _NAME = "__name__"
 _V1_TYPES = {0: "unknown", 1: "counter", 2: "gauge", 3: "histogram", 4: "gaugehistogram", 5: "summary",
              6: "info", 7: "stateset"}
@@ -194,7 +195,7 @@ class Receiver:
                                 tcache[tb] = t
                         if t is not None:
                             if t > max_t:
-                                raise WriteError(400, "out of bounds: timestamp is too far in the future")
+                                raise WriteError(400, TOO_FAR_AHEAD)
                             if t < retention_floor:
                                 raise OutOfBoundsError()
                             known_series.append(t, _DOUBLE(raw, s + 3)[0], ooo)
@@ -238,7 +239,7 @@ class Receiver:
                     assert isinstance(series, MemSeries)
                     t, value = one
                     if t > max_t:
-                        raise WriteError(400, "out of bounds: timestamp is too far in the future")
+                        raise WriteError(400, TOO_FAR_AHEAD)
                     if t < retention_floor:
                         raise OutOfBoundsError()
                     series.append(t, value, ooo)
@@ -254,7 +255,7 @@ class Receiver:
                 for smp in samples:
                     t = smp.timestamp
                     if t > max_t:
-                        raise WriteError(400, "out of bounds: timestamp is too far in the future")
+                        raise WriteError(400, TOO_FAR_AHEAD)
                     if t < retention_floor:
                         raise OutOfBoundsError()
                     series.append(t, smp.value, ooo)
@@ -327,7 +328,7 @@ class Receiver:
                 t = smp.timestamp
                 try:
                     if t > max_t:
-                        raise AppendError("out of bounds: timestamp is too far in the future")
+                        raise AppendError(TOO_FAR_AHEAD)
                     app.append(series, t, smp.value)
                     stats.samples += 1
                 except AppendError as exc:
